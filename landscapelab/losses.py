@@ -1,0 +1,170 @@
+"""Square and cross-entropy losses (sums over samples, no 1/n, no 1/2: Cooper's eqs. 13-14) and
+:func:`loss_function`, which binds a network, data and a loss into one scalar function of the flat parameters.
+
+The function returned by :func:`loss_function` is differentiable by autograd (the general path, and the oracle
+in the tests) and also carries fast hand-written passes: ``f.gradient(w)`` (backpropagation), ``f.hvp(w, v)``
+(Pearlmutter's R-operator, exact Hessian-vector products) and ``f.gnvp(w, v)`` (Gauss-Newton products).
+"""
+
+from __future__ import annotations
+
+import autograd.numpy as anp
+import numpy as np
+from autograd.scipy.special import logsumexp
+
+from . import _backprop
+from ._validate import as_float_array, choice
+from .nets import MLP
+
+__all__ = ["square", "cross_entropy", "loss_function", "LossFunction", "LOSSES"]
+
+
+def square(pred, Y):
+    """Sum over samples and outputs of ``(pred - Y)**2`` (Cooper eq. 13; no 1/2, no 1/n)."""
+    return anp.sum((pred - Y) ** 2)
+
+
+def cross_entropy(pred, Y):
+    """Sum over samples of ``-sum_j Y_j log softmax(pred)_j`` (Cooper eq. 14). ``Y`` may hold soft labels."""
+    log_softmax = pred - logsumexp(pred, axis=1, keepdims=True)
+    return -anp.sum(Y * log_softmax)
+
+
+class _Square:
+    name = "square"
+    value = staticmethod(square)
+
+    @staticmethod
+    def grad(pred, Y):
+        return 2.0 * (pred - Y)
+
+    @staticmethod
+    def hvp(pred, Y, R):
+        return 2.0 * R
+
+    @staticmethod
+    def check_targets(Y, n, d_out):
+        return as_float_array(Y, "Y", shape=(n, d_out))
+
+
+class _CrossEntropy:
+    name = "cross_entropy"
+    value = staticmethod(cross_entropy)
+
+    @staticmethod
+    def _softmax(pred):
+        e = np.exp(pred - pred.max(axis=1, keepdims=True))
+        return e / e.sum(axis=1, keepdims=True)
+
+    @classmethod
+    def grad(cls, pred, Y):
+        return Y.sum(axis=1, keepdims=True) * cls._softmax(pred) - Y
+
+    @classmethod
+    def hvp(cls, pred, Y, R):
+        p = cls._softmax(pred)
+        return Y.sum(axis=1, keepdims=True) * (p * R - p * (p * R).sum(axis=-1, keepdims=True))
+
+    @staticmethod
+    def check_targets(Y, n, d_out):
+        raw = np.asarray(Y)
+        if raw.ndim == 1 and np.issubdtype(raw.dtype, np.integer):
+            if raw.shape != (n,) or raw.min(initial=0) < 0 or raw.max(initial=0) >= d_out:
+                raise ValueError(f"Y: integer class labels must have shape ({n},) and values in 0..{d_out - 1}")
+            return np.eye(d_out)[raw]
+        Y = as_float_array(Y, "Y", shape=(n, d_out))
+        if np.any(Y < 0):
+            raise ValueError("Y: cross-entropy targets must be non-negative (one-hot or soft labels)")
+        return Y
+
+
+LOSSES = {"square": _Square, "cross_entropy": _CrossEntropy}
+
+
+class LossFunction:
+    """``f(w) = scale * loss(net(w, X), Y)``, with fast exact derivatives.
+
+    Calling ``f(w)`` runs the autograd-traceable forward pass. ``f.gradient``, ``f.hvp`` and ``f.gnvp`` are
+    hand-written passes; ``hvp`` and ``gnvp`` accept one vector ``(P,)`` or a batch ``(k, P)``. The forward and
+    backward quantities at the last ``w`` are cached, so repeated products at one point (Lanczos) cost only the
+    R-operator passes.
+    """
+
+    def __init__(self, net: MLP, X, Y, loss: str = "square", scale: float = 1.0):
+        if not isinstance(net, MLP):
+            raise TypeError(f"net: expected a landscapelab.MLP, got {type(net).__name__}")
+        self.net = net
+        self.loss = LOSSES[choice(loss, "loss", tuple(LOSSES))]
+        self.X = net.check_inputs(X)
+        self.Y = self.loss.check_targets(Y, self.X.shape[0], net.d_out)
+        self.scale = float(scale)
+        if not np.isfinite(self.scale):
+            raise ValueError(f"scale: expected a finite number, got {scale!r}")
+        self._cache_w = None
+        self._cache = None
+
+    @property
+    def n_params(self) -> int:
+        return self.net.n_params
+
+    def __repr__(self) -> str:
+        return f"loss_function({self.net!r}, n={self.X.shape[0]}, loss={self.loss.name!r}, scale={self.scale})"
+
+    def __call__(self, w):
+        return self.scale * self.loss.value(self.net(w, self.X), self.Y)
+
+    def _state(self, w):
+        w = self.net.check_params(w)
+        if self._cache_w is None or not np.array_equal(self._cache_w, w):
+            trace = _backprop.forward(self.net, w, self.X)
+            g_out = self.scale * self.loss.grad(trace.out, self.Y)
+            self._cache = (trace, g_out, _backprop.deltas(self.net, trace, g_out))
+            self._cache_w = w.copy()
+        return self._cache
+
+    def _check_directions(self, v):
+        v = as_float_array(v, "v")
+        if v.ndim not in (1, 2) or v.shape[-1] != self.n_params:
+            raise ValueError(f"v: expected shape ({self.n_params},) or (k, {self.n_params}), got {v.shape}")
+        return v
+
+    def value(self, w) -> float:
+        """The loss as a float (no autograd tracing)."""
+        trace, _, _ = self._state(w)
+        return float(self.scale * self.loss.value(trace.out, self.Y))
+
+    def gradient(self, w) -> np.ndarray:
+        """Gradient by backpropagation, shape ``(P,)``."""
+        trace, _, errors = self._state(w)
+        return _backprop.weight_gradient(self.net, trace, errors)
+
+    def hvp(self, w, v) -> np.ndarray:
+        """Exact Hessian-vector product(s) by the R-operator, shape of ``v``."""
+        v = self._check_directions(v)
+        trace, g_out, errors = self._state(w)
+        out_hvp = lambda R_out: self.scale * self.loss.hvp(trace.out, self.Y, R_out)  # noqa: E731
+        H_v = _backprop.hvp(self.net, trace, errors, g_out, np.atleast_2d(v), out_hvp)
+        return H_v[0] if v.ndim == 1 else H_v
+
+    def gnvp(self, w, v) -> np.ndarray:
+        """Generalised Gauss-Newton products ``J^T H_out J v`` (the Hessian without the residual terms)."""
+        v = self._check_directions(v)
+        trace, _, _ = self._state(w)
+        out_hvp = lambda R_out: self.scale * self.loss.hvp(trace.out, self.Y, R_out)  # noqa: E731
+        G_v = _backprop.gnvp(self.net, trace, np.atleast_2d(v), out_hvp)
+        return G_v[0] if v.ndim == 1 else G_v
+
+
+def loss_function(net: MLP, X, Y, loss: str = "square", scale: float = 1.0) -> LossFunction:
+    """Bind ``net``, data ``(X, Y)`` and a loss into ``f: w -> scale * loss(net(w, X), Y)``.
+
+    Parameters
+    ----------
+    net : MLP
+    X : array, shape (n, d_in)
+    Y : array, shape (n, d_out); for ``loss="cross_entropy"`` also integer labels of shape (n,)
+    loss : {"square", "cross_entropy"}
+    scale : float
+        Multiplies the loss (e.g. ``1/n`` for a mean, ``0.5`` for the halved square loss).
+    """
+    return LossFunction(net, X, Y, loss=loss, scale=scale)

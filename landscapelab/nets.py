@@ -1,0 +1,200 @@
+"""Fully connected networks on one flat parameter vector.
+
+The network with widths ``(c_0, c_1, ..., c_l, c_{l+1}) = (d_in, ..., d_out)`` has ``l`` hidden layers and ``l + 1``
+affine maps (Cooper's eq. 7 and 9-10, Liu-Zhu-Belkin's eq. 22):
+
+    z_i = s_i * h_{i-1} M_i^T + b_i,     h_i = sigma(z_i)  (i <= l),     output = z_{l+1}  (or sigma_out(z_{l+1}))
+
+with ``h_0 = X`` (samples are rows), ``M_i`` of shape ``(c_i, c_{i-1})``, ``b_i`` of length ``c_i`` and
+``s_i = 1`` ("standard") or ``s_i = 1 / sqrt(c_{i-1})`` ("ntk", the neural-tangent parametrisation; the bias is
+added after the scaling). The flat parameter vector stores the layers in order, each ``M_i`` row-major followed
+by ``b_i``.
+
+The forward pass is written with ``autograd.numpy`` so that autograd can differentiate it; the hand-written
+backward and Hessian-vector (Pearlmutter R-operator) passes used by :func:`landscapelab.loss_function` live in
+:mod:`landscapelab._backprop` and are tested against autograd.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import autograd.numpy as anp
+import numpy as np
+
+from . import activations
+from ._validate import as_float_array, choice, positive_int
+
+__all__ = ["MLP"]
+
+PARAMETRIZATIONS = ("standard", "ntk")
+
+
+class MLP:
+    """A multilayer perceptron on a flat float64 parameter vector.
+
+    Parameters
+    ----------
+    widths : sequence of int
+        ``[d_in, c_1, ..., c_l, d_out]``; at least two entries, all positive integers.
+    activation : str or Activation
+        Hidden activation (see :func:`landscapelab.activations.names`).
+    bias : bool
+        Whether every affine map has a bias.
+    parametrization : {"standard", "ntk"}
+        ``"ntk"`` divides each layer's weight product by ``sqrt(fan_in)`` (Jacot et al.; Liu-Zhu-Belkin eq. 22).
+    output_activation : str, Activation or None
+        Applied after the last affine map (None: the output is linear in the last layer).
+
+    Examples
+    --------
+    >>> net = MLP([2, 3, 1], activation="tanh")
+    >>> net.n_params
+    13
+    >>> w = net.init(seed=0)
+    >>> net(w, np.ones((4, 2))).shape
+    (4, 1)
+    """
+
+    def __init__(self, widths: Sequence[int], activation="tanh", bias: bool = True,
+                 parametrization: str = "standard", output_activation=None):
+        if isinstance(widths, (str, bytes)) or not isinstance(widths, (Sequence, np.ndarray)):
+            raise TypeError(f"widths: expected a sequence of positive integers, got {type(widths).__name__}")
+        if len(widths) < 2:
+            raise ValueError(f"widths: expected at least [d_in, d_out] (2 entries), got {list(widths)}")
+        self.widths = tuple(positive_int(c.item() if isinstance(c, np.generic) else c, f"widths[{i}]")
+                            for i, c in enumerate(widths))
+        if not isinstance(bias, (bool, np.bool_)):
+            raise TypeError(f"bias: expected True or False, got {bias!r}")
+        self.bias = bool(bias)
+        self.activation = activations.get(activation)
+        self.output_activation = None if output_activation is None else activations.get(output_activation)
+        self.parametrization = choice(parametrization, "parametrization", PARAMETRIZATIONS)
+        self.scales = tuple(1.0 / math.sqrt(c) if self.parametrization == "ntk" else 1.0 for c in self.widths[:-1])
+        self._slices = []
+        start = 0
+        for fan_in, fan_out in zip(self.widths[:-1], self.widths[1:]):
+            m_end = start + fan_out * fan_in
+            b_end = m_end + (fan_out if self.bias else 0)
+            self._slices.append((start, m_end, b_end))
+            start = b_end
+        self.n_params = start
+
+    @property
+    def depth(self) -> int:
+        """Number of hidden layers l (the number of times the hidden activation is applied)."""
+        return len(self.widths) - 2
+
+    @property
+    def d_in(self) -> int:
+        return self.widths[0]
+
+    @property
+    def d_out(self) -> int:
+        return self.widths[-1]
+
+    @property
+    def layer_shapes(self) -> list[tuple[tuple[int, int], int | None]]:
+        """``[((c_i, c_{i-1}), c_i or None), ...]``: the shape of each ``M_i`` and the length of each ``b_i``."""
+        return [((o, i), o if self.bias else None) for i, o in zip(self.widths[:-1], self.widths[1:])]
+
+    def __repr__(self) -> str:
+        out = "" if self.output_activation is None else f", output_activation={self.output_activation.name!r}"
+        return (f"MLP({list(self.widths)}, activation={self.activation.name!r}, bias={self.bias}, "
+                f"parametrization={self.parametrization!r}{out})")
+
+    # ------------------------------------------------------------------ parameters
+    def init(self, seed: int | None = 0, rng: np.random.Generator | None = None,
+             weight_std: float = 1.0, bias_std: float = 1.0) -> np.ndarray:
+        """Draw a parameter vector.
+
+        Standard parametrisation: ``M_i`` and ``b_i`` entries are N(0, weight_std^2 / c_{i-1}) and
+        N(0, bias_std^2 / c_{i-1}) (LeCun). NTK parametrisation: N(0, weight_std^2) and N(0, bias_std^2), the scaling
+        being in the forward pass. Pass ``seed`` (an int) or an explicit ``rng``.
+        """
+        if rng is None:
+            rng = np.random.default_rng(seed)
+        elif not isinstance(rng, np.random.Generator):
+            raise TypeError(f"rng: expected a numpy.random.Generator, got {type(rng).__name__}")
+        w = np.empty(self.n_params)
+        for (start, m_end, b_end), fan_in in zip(self._slices, self.widths[:-1]):
+            std = 1.0 if self.parametrization == "ntk" else 1.0 / math.sqrt(fan_in)
+            w[start:m_end] = weight_std * std * rng.standard_normal(m_end - start)
+            w[m_end:b_end] = bias_std * std * rng.standard_normal(b_end - m_end)
+        return w
+
+    def check_params(self, w, name: str = "w"):
+        """Validate a flat parameter vector (1-D, length ``n_params``, finite) and return it as an array."""
+        return as_float_array(w, name, shape=(self.n_params,))
+
+    def check_inputs(self, X, name: str = "X"):
+        """Validate inputs (2-D, ``(n, d_in)``, finite) and return them as an array."""
+        return as_float_array(X, name, shape=(None, self.d_in))
+
+    def unflatten(self, w) -> list[tuple]:
+        """Split a flat vector into ``[(M_1, b_1), ..., (M_{l+1}, b_{l+1})]`` (views; ``b_i`` is None without bias)."""
+        w = self.check_params(w)
+        return self._unflatten(w)
+
+    def _unflatten(self, w):
+        layers = []
+        for (start, m_end, b_end), (m_shape, _) in zip(self._slices, self.layer_shapes):
+            layers.append((w[start:m_end].reshape(m_shape), w[m_end:b_end] if self.bias else None))
+        return layers
+
+    def _unflatten_batch(self, V):
+        """Unflatten the rows of a (k, P) array: layers of shapes (k, c_i, c_{i-1}) and (k, c_i)."""
+        k = V.shape[0]
+        layers = []
+        for (start, m_end, b_end), (m_shape, _) in zip(self._slices, self.layer_shapes):
+            layers.append((V[:, start:m_end].reshape((k,) + m_shape), V[:, m_end:b_end] if self.bias else None))
+        return layers
+
+    def flatten(self, layers) -> np.ndarray:
+        """Inverse of :meth:`unflatten`: concatenate ``[(M_i, b_i), ...]`` into one flat vector."""
+        if not isinstance(layers, (list, tuple)) or len(layers) != len(self._slices):
+            raise ValueError(f"layers: expected a list of {len(self._slices)} (M, b) pairs, got "
+                             f"{len(layers) if isinstance(layers, (list, tuple)) else type(layers).__name__}")
+        parts = []
+        for i, (layer, (m_shape, b_len)) in enumerate(zip(layers, self.layer_shapes), start=1):
+            if not isinstance(layer, (list, tuple)) or len(layer) != 2:
+                raise ValueError(f"layers[{i - 1}]: expected a pair (M_{i}, b_{i})")
+            M, b = layer
+            parts.append(anp.ravel(as_float_array(M, f"M_{i}", shape=m_shape)))
+            if b_len is None:
+                if b is not None:
+                    raise ValueError(f"b_{i}: the network has no biases (bias=False), so b_{i} must be None")
+            else:
+                parts.append(as_float_array(b, f"b_{i}", shape=(b_len,)))
+        return anp.concatenate(parts)
+
+    # ------------------------------------------------------------------ forward
+    def _affine(self, i, h, M, b):
+        z = anp.dot(h, M.T)
+        if self.scales[i] != 1.0:
+            z = self.scales[i] * z
+        return z if b is None else z + b
+
+    def __call__(self, w, X):
+        """Network outputs, shape ``(n, d_out)``; differentiable in ``w`` (and ``X``) by autograd."""
+        w = self.check_params(w)
+        h = self.check_inputs(X)
+        layers = self._unflatten(w)
+        for i, (M, b) in enumerate(layers[:-1]):
+            h = self.activation(self._affine(i, h, M, b))
+        out = self._affine(len(layers) - 1, h, *layers[-1])
+        return out if self.output_activation is None else self.output_activation(out)
+
+    def features(self, w, X, layer: int | None = None):
+        """Post-activation outputs of hidden layer ``layer`` (1-based, default: the last hidden layer), ``(n, c_k)``."""
+        if self.depth == 0:
+            raise ValueError("features: the network has no hidden layer (widths has only d_in and d_out)")
+        layer = self.depth if layer is None else positive_int(layer, "layer")
+        if layer > self.depth:
+            raise ValueError(f"layer: expected 1..{self.depth} (the hidden layers), got {layer}")
+        w = self.check_params(w)
+        h = self.check_inputs(X)
+        for i, (M, b) in enumerate(self._unflatten(w)[:layer]):
+            h = self.activation(self._affine(i, h, M, b))
+        return h
