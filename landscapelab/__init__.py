@@ -14,7 +14,7 @@ from .nets import MLP
 
 __version__ = "0.1.0"
 
-_LAZY = ("nets", "curvature", "kernels", "demos", "checks", "plotting", "fits", "smoothness", "convexity", "linearity",
+_LAZY = ("nets", "curvature", "kernels", "demos", "checks", "plotting", "fits", "slices", "optim", "smoothness", "convexity", "linearity",
          "wide", "rsc")
 
 __all__ = ["MLP", "activations", "losses", "loss_function", "gradient", "hessian", "hvp", "eigenvalues",

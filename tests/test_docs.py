@@ -1,0 +1,35 @@
+"""The README's library example and the docstring examples run as written."""
+
+import doctest
+import pathlib
+import re
+
+import pytest
+
+import landscapelab.demos
+import landscapelab.nets
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+def test_readme_example_runs():
+    readme = (ROOT / "README.md").read_text()
+    example = re.search(r"```python\n(.*?)```", readme, re.S).group(1)
+    namespace = {}
+    exec(compile(example, "README.md", "exec"), namespace)
+    net = namespace["net"]
+    assert net.n_params == 68_865 and f"{net.n_params:,}" in readme
+
+
+def test_readme_commands_match_ci():
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    test_command = 'python3 -m venv .venv && .venv/bin/pip install -e ".[test]" && .venv/bin/pytest'
+    assert test_command in readme and test_command in ci
+    assert "jupyter-book build -W --keep-going ." in ci
+
+
+@pytest.mark.parametrize("module", [landscapelab.nets, landscapelab.demos])
+def test_docstring_examples(module):
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
