@@ -1,0 +1,151 @@
+"""Gershgorin-type inclusion sets: discs for eigenvalues, Qi's intervals for singular values (Numba kernels).
+
+For a square matrix ``A`` let ``b_i = |a_ii|``, ``r_i = sum_(j != i) |a_ij|`` (off-diagonal row sum) and
+``c_i = sum_(j != i) |a_ji|`` (off-diagonal column sum).
+
+* Gershgorin (1931): every eigenvalue lies in the union of the discs ``|z - a_ii| <= r_i``.
+* Qi (1984, Linear Algebra Appl. 56, 105-119; Milne's Theorem 3): with ``s_i = max(r_i, c_i)``, every singular
+  value lies in the **union** of the intervals ``[(b_i - s_i)_+, b_i + s_i]``. It is a union statement: the i-th
+  singular value need not lie in the i-th interval. Hence ``sigma_min >= min_i (b_i - s_i)_+`` and
+  ``sigma_max <= max_i (b_i + s_i)``.
+* Johnson (1989, Linear Algebra Appl. 112, 1-7): ``sigma_min >= min_i (b_i - (r_i + c_i)/2)``; only a bound on
+  ``sigma_min``, not an inclusion set.
+
+Using the row sums alone (the eigenvalue habit, ``radius="rows"``) is **wrong** for singular values: a matrix with
+one heavy column has singular values outside every row interval. The chapter shows this with that variant.
+
+Each public function validates its input and calls an ``@njit(cache=True)`` kernel; the NumPy twins with the same
+names and signatures are in :mod:`landscapelab.kernels.reference`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from .._validate import as_float_array, choice
+from .determinant import _check_square
+
+__all__ = ["off_diagonal_sums", "qi_intervals", "gershgorin_discs", "singular_value_bounds", "johnson_bound",
+           "in_union", "RADII"]
+
+#: Interval radii: Qi's ``max(r_i, c_i)``, the wrong ``r_i`` ("rows") or ``c_i`` ("columns"), and ``(r_i + c_i)/2``
+#: ("mean", Johnson's radius, which is a valid sigma_min bound but not a valid inclusion set).
+RADII = ("max", "rows", "columns", "mean")
+
+
+@njit(cache=True)
+def _sums_kernel(A, b, r, c):
+    """One sweep over A: |diagonal|, off-diagonal absolute row sums and column sums."""
+    n = A.shape[0]
+    for i in range(n):
+        r[i] = 0.0
+        c[i] = 0.0
+    for i in range(n):
+        acc = 0.0
+        for j in range(n):
+            v = abs(A[i, j])
+            if j == i:
+                b[i] = v
+            else:
+                acc += v
+                c[j] += v
+        r[i] = acc
+
+
+@njit(cache=True)
+def _intervals_kernel(A, rule, lower, upper):
+    """Intervals [(b_i - s_i)_+, b_i + s_i]; rule 0: s = max(r, c), 1: r, 2: c, 3: (r + c)/2."""
+    n = A.shape[0]
+    b = np.empty(n)
+    r = np.empty(n)
+    c = np.empty(n)
+    _sums_kernel(A, b, r, c)
+    for i in range(n):
+        if rule == 0:
+            s = r[i] if r[i] > c[i] else c[i]
+        elif rule == 1:
+            s = r[i]
+        elif rule == 2:
+            s = c[i]
+        else:
+            s = 0.5 * (r[i] + c[i])
+        lo = b[i] - s
+        lower[i] = lo if lo > 0.0 else 0.0
+        upper[i] = b[i] + s
+
+
+@njit(cache=True)
+def _johnson_kernel(A):
+    n = A.shape[0]
+    b = np.empty(n)
+    r = np.empty(n)
+    c = np.empty(n)
+    _sums_kernel(A, b, r, c)
+    best = np.inf
+    for i in range(n):
+        v = b[i] - 0.5 * (r[i] + c[i])
+        if v < best:
+            best = v
+    return best
+
+
+def off_diagonal_sums(A):
+    """``(b, r, c)``: the absolute diagonal, the off-diagonal absolute row sums and column sums of ``A``."""
+    A = _check_square(A)
+    n = A.shape[0]
+    b, r, c = np.empty(n), np.empty(n), np.empty(n)
+    _sums_kernel(A, b, r, c)
+    return b, r, c
+
+
+def qi_intervals(A, radius: str = "max"):
+    """Qi's singular-value intervals ``(lower, upper)``, each of shape ``(n,)``.
+
+    ``lower[i] = (|a_ii| - s_i)_+`` and ``upper[i] = |a_ii| + s_i`` with ``s_i = max(r_i, c_i)`` (Qi 1984; Milne's
+    Theorem 3). Every singular value of ``A`` lies in the union of these intervals. ``radius`` selects other radii
+    for teaching (see :data:`RADII`); only ``"max"`` gives a valid inclusion set.
+
+    >>> lower, upper = qi_intervals([[3.0, 1.0], [0.0, 2.0]])
+    >>> lower.tolist(), upper.tolist()
+    ([2.0, 1.0], [4.0, 3.0])
+    """
+    A = _check_square(A)
+    rule = RADII.index(choice(radius, "radius", RADII))
+    n = A.shape[0]
+    lower, upper = np.empty(n), np.empty(n)
+    _intervals_kernel(A, rule, lower, upper)
+    return lower, upper
+
+
+def gershgorin_discs(A):
+    """Gershgorin discs for the eigenvalues: ``(centres, radii)`` with centres ``a_ii`` and radii the off-diagonal
+    absolute row sums. Every eigenvalue lies in the union of the discs ``|z - centre_i| <= radius_i``."""
+    A = _check_square(A)
+    n = A.shape[0]
+    b, r, c = np.empty(n), np.empty(n), np.empty(n)
+    _sums_kernel(A, b, r, c)
+    return np.diag(A).copy(), r
+
+
+def singular_value_bounds(A, radius: str = "max"):
+    """``(lower, upper)`` bounds on ``(sigma_min, sigma_max)`` from the intervals of :func:`qi_intervals`:
+    ``min_i (b_i - s_i)_+`` and ``max_i (b_i + s_i)``."""
+    lower, upper = qi_intervals(A, radius)
+    return float(lower.min()), float(upper.max())
+
+
+def johnson_bound(A) -> float:
+    """Johnson's (1989) lower bound ``min_i (|a_ii| - (r_i + c_i)/2)`` on ``sigma_min(A)`` (may be negative, in which
+    case it says nothing)."""
+    return float(_johnson_kernel(_check_square(A)))
+
+
+def in_union(values, lower, upper, rtol: float = 1e-12) -> np.ndarray:
+    """For each value, whether it lies in the union of the intervals ``[lower_i, upper_i]`` (with a relative
+    tolerance ``rtol`` times the largest interval end, for rounding)."""
+    values = as_float_array(values, "values", ndim=1)
+    lower = as_float_array(lower, "lower", ndim=1)
+    upper = as_float_array(upper, "upper", ndim=1, shape=(lower.size,))
+    slack = rtol * max(1.0, float(np.abs(upper).max(initial=0.0)))
+    return ((values[:, None] >= lower[None, :] - slack) & (values[:, None] <= upper[None, :] + slack)).any(axis=1)
