@@ -1,0 +1,191 @@
+"""Slider demos of the Cooper chapter (``book/smoothness.ipynb``): (L0, L1)-smoothness fails along the ray.
+
+Each function returns a :class:`landscapelab.demos.Demo`. Everything is computed once when the demo is built, from
+the closed forms of :mod:`landscapelab.smoothness` (plus a few exact Hessians from the library's R-operator
+passes as an independent check); the draw functions only plot.
+
+* :func:`ray_explorer`: depth, activation, loss and t range -> gradient and Hessian norms along the ray, with
+  fitted log-log slopes, and the Hessian norm against the gradient norm.
+* :func:`admissible_region`: the set of (L0, L1) that cover the ray up to length T, shrinking out of any fixed
+  box as T grows (depth 2), but not for a network with no hidden layer.
+* :func:`phi_explorer`: generalised smoothness ``||H|| <= 1 + ||g||^p``: the worst ratio along the ray up to T,
+  on Cooper's ray and on the critical line (beyond the paper).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import smoothness as sm
+from ..curvature import hessian
+from ..fits import loglog_slope
+from ..losses import loss_function
+from ..nets import MLP
+from ..plotting import figure
+from . import Demo
+
+__all__ = ["demo_problem", "ray_explorer", "admissible_region", "phi_explorer"]
+
+LOSS_LABELS = {"square": "square loss", "cross_entropy": "cross-entropy"}
+
+
+def demo_problem(depth: int, activation: str = "tanh", loss: str = "square", width: int = 4, d_in: int = 3,
+                 d_out: int = 3, n: int = 8, seed: int = 0):
+    """A small network and data set for the demos: ``widths = [d_in] + [width] * depth + [d_out]``, inputs and
+    square-loss targets standard normal, cross-entropy labels one-hot (drawn at random, so unbalanced)."""
+    rng = np.random.default_rng(seed)
+    net = MLP([d_in] + [width] * depth + [d_out], activation=activation)
+    X = rng.standard_normal((n, d_in))
+    if loss == "square":
+        Y = rng.standard_normal((n, d_out))
+    else:
+        Y = np.eye(d_out)[rng.integers(0, d_out, size=n)]
+    return net, X, Y
+
+
+def _top_decade_slope(t, y):
+    keep = t >= t[-1] / 10
+    return loglog_slope(t[keep], y[keep])[0]
+
+
+def ray_explorer(depths=(0, 1, 2, 3), activations=("tanh", "gelu"), losses=("square", "cross_entropy"),
+                 ranges=((0.1, 10.0), (1.0, 100.0), (10.0, 10000.0)), points: int = 60, checks: int = 4,
+                 seed: int = 0) -> Demo:
+    """Norms along Cooper's ray: ``||grad L||``, ``||H||_F``, ``||H||_op`` and the Gauss-Newton norm against t
+    (log-log, with the slope fitted on the top decade of the t range), and ``||H||_op`` against ``||grad L||``.
+
+    Markers: exact Hessians from the R-operator passes (``landscapelab.hessian``, independent of the closed form)
+    at ``checks`` values of t per setting. ``depth = 0`` shows the bounded Hessian of Theorems 13 and 15.
+    """
+    data = {}
+    for depth in depths:
+        for act in activations:
+            for loss in losses:
+                net, X, Y = demo_problem(depth, act if depth else "tanh", loss, seed=seed)
+                for lo, hi in ranges:
+                    ts = np.geomspace(lo, hi, points)
+                    norms = sm.norms_along_ray(net, X, Y, ts, loss=loss)
+                    f = loss_function(net, X, Y, loss=loss)
+                    marks = np.geomspace(lo, hi, checks)
+                    exact = [np.linalg.norm(hessian(f, sm.ray(net, float(u), loss=loss))) for u in marks]
+                    data[depth, act, loss, (lo, hi)] = (norms, marks, np.array(exact))
+
+    def draw(depth, activation, loss, t_range):
+        lo, hi = (float(x) for x in t_range.replace("[", "").replace("]", "").split(", "))
+        norms, marks, exact = data[depth, activation, loss, (lo, hi)]
+        t = norms["t"]
+        fig, (ax, bx) = figure(2, width=4.3, height=3.3)
+        styles = (("gradient", r"$\|\nabla L\|$", "C0"), ("frobenius", r"$\|H\|_F$", "C1"),
+                  ("operator", r"$\|H\|_{op}$", "C2"), ("gauss_newton", r"Gauss-Newton $\|\cdot\|_{op}$", "C3"))
+        top = max(float(np.max(norms[key])) for key, *_ in styles)
+        floor = 1e-6 * top                 # cross-entropy with no hidden layer: the Hessian decays to 0
+        for key, label, color in styles:
+            y = np.maximum(norms[key], floor)
+            slope = "-> 0" if norms[key][-1] < floor else f"{round(_top_decade_slope(t, y), 2) + 0.0:.2f}"
+            ax.loglog(t, y, color=color, ls="--" if key == "gauss_newton" else "-", label=f"{label}: slope {slope}")
+        ax.loglog(marks, np.maximum(exact, floor), "o", mfc="none", color="C1", label=r"$\|H\|_F$, exact HVPs")
+        ax.set_xlabel("t (position on the ray)")
+        ax.set_ylabel("norm")
+        ax.legend(fontsize=7, loc="upper left")
+        act = activation if depth else "none applied"
+        ax.set_title(f"depth {depth}, {act}, {LOSS_LABELS[loss]}", fontsize=9)
+        g, h = norms["gradient"], np.maximum(norms["operator"], floor)
+        bx.loglog(g, h, color="C2", label="along the ray")
+        g0, h0 = g[0], h[0]
+        span = np.geomspace(g0, g.max(), 10)
+        bx.loglog(span, h0 * (span / g0), ":", color="grey", label="slope 1: (L0, L1) envelope")
+        bx.loglog(span, h0 * (span / g0) ** 2, "--", color="grey", label="slope 2")
+        bx.set_xlabel(r"$\|\nabla L(\rho(t))\|$")
+        bx.set_ylabel(r"$\|H L(\rho(t))\|_{op}$")
+        bx.legend(fontsize=7, loc="upper left")
+        for axis in (ax, bx):
+            axis.minorticks_off()          # log-axis minor ticks double the drawing time
+        return fig
+
+    labels = [f"[{lo:g}, {hi:g}]" for lo, hi in ranges]
+    return Demo(draw, {"depth": list(depths), "activation": list(activations), "loss": list(losses),
+                       "t_range": labels}, defaults={"depth": 2, "t_range": labels[-1]},
+                title="Cooper's ray: gradient and Hessian norms")
+
+
+def admissible_region(lengths=(1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0), box=(60.0, 60.0), points: int = 400
+                      ) -> Demo:
+    """The pairs (L0, L1) with ``||H(rho(t))||_F <= L0 + L1 ||grad L(rho(t))||`` for all t in [0, T]: the region above
+    the exact frontier (:func:`landscapelab.smoothness.min_L1`), inside a fixed box of the plane.
+
+    Settings: the book's worked cases T2 (depth 2, square loss), T3 (depth 2, cross-entropy), T7 and T8 (no hidden
+    layer). For depth 2 the region leaves every box as T grows; for depth 0 it settles. Right panel: the sampled
+    points ``(||grad L||, ||H||_F)`` and the covering line with the smallest ``L0 = L1``
+    (:func:`landscapelab.smoothness.smallest_cover`).
+    """
+    cases = {(2, "square"): "T2", (2, "cross_entropy"): "T3", (0, "square"): "T7", (0, "cross_entropy"): "T8"}
+    data = {}
+    T_max = max(lengths)
+    for (depth, loss), name in cases.items():
+        case = sm.example(name)
+        data[depth, loss] = sm.norms_along_ray(case.net, case.X, case.Y, np.linspace(0.0, T_max, points + 1),
+                                               loss=loss)
+    depths, losses = (2, 0), ("square", "cross_entropy")
+    L0_box, L1_box = box
+
+    def draw(T, depth, loss):
+        norms = data[depth, loss]
+        keep = norms["t"] <= T + 1e-12
+        g, h = norms["gradient"][keep], norms["frobenius"][keep]
+        fig, (ax, bx) = figure(2, width=4.2, height=3.3)
+        L0s = np.linspace(0.0, L0_box, 200)
+        need = sm.min_L1(h, g, L0s)
+        ax.fill_between(L0s, np.minimum(need, 2 * L1_box), 2 * L1_box, color="C2", alpha=0.35,
+                        label="admissible (L0, L1)")
+        ax.plot(L0s, need, color="C2")
+        s, _ = sm.smallest_cover(h, g)
+        ax.plot([s], [s], "o", color="k", label=f"smallest L0 = L1 = {s:.3g}")
+        ax.set_xlim(0, L0_box)
+        ax.set_ylim(0, L1_box)
+        ax.set_xlabel("$L_0$")
+        ax.set_ylabel("$L_1$")
+        ax.set_title(f"{cases[depth, loss]}: depth {depth}, {LOSS_LABELS[loss]}, ray up to T = {T:g}", fontsize=9)
+        ax.legend(fontsize=7, loc="upper right")
+        bx.plot(g, h, ".", ms=3, color="C0", label=r"$(\|\nabla L\|, \|H\|_F)$ on the ray")
+        u = np.linspace(0.0, g.max() * 1.05, 50)
+        bx.plot(u, s + s * u, color="k", lw=1, label=f"{s:.3g} + {s:.3g} u")
+        bx.set_xlabel(r"$\|\nabla L(\rho(t))\|$")
+        bx.set_ylabel(r"$\|H L(\rho(t))\|_F$")
+        bx.legend(fontsize=7, loc="upper left")
+        return fig
+
+    return Demo(draw, {"T": list(lengths), "depth": list(depths), "loss": list(losses)},
+                defaults={"T": lengths[len(lengths) // 2], "depth": 2, "loss": "square"},
+                title="(L0, L1) that cover the ray up to T")
+
+
+def phi_explorer(powers=(0.5, 1.0, 1.5, 2.0, 2.5, 3.0), T_max: float = 1e4, points: int = 120) -> Demo:
+    """Generalised smoothness ``||H|| <= phi(||grad L||)`` with ``phi(u) = 1 + u^p`` on the book's case T2
+    (widths (2, 3, 3, 2), tanh, square loss; T10 for the critical line): the worst ratio ``R_p(T) = max_{t <= T} ||H||_F / phi(||grad L||)``.
+
+    On Cooper's ray it grows like ``T^(2-p)`` for ``p < 2`` and stays bounded for ``p >= 2``. On the critical line
+    (last bias = mean target, beyond the paper) the gradient is 0, so ``R_p(T)`` grows like ``T^2`` for every p.
+    """
+    t = np.geomspace(1e-2, T_max, points)
+    lines = {"Cooper's ray": sm.example("T2").ray(), "critical line": sm.example("T10").ray()}
+    norms = {}
+    for name, r in lines.items():
+        g = r.gradient_norm(t)
+        norms[name] = (np.where(g < 1e-9 * r.frobenius_norm(t), 0.0, g), r.frobenius_norm(t))
+
+    def draw(p, line):
+        g, h = norms[line]
+        worst = np.maximum.accumulate(sm.ell_ratio(h, g, sm.power_ell(1.0, 1.0, p)))
+        fig, ax = figure(1, width=5.0, height=3.3)
+        slope = _top_decade_slope(t, worst)
+        ax.loglog(t, worst, color="C0", label=f"$R_p(T)$, p = {p:g}: slope {slope:.2f} over the last decade")
+        ax.axhline(1.0, color="grey", ls=":", label="ratio 1: the condition holds up to T iff below")
+        ax.set_xlabel("T (length of the ray)")
+        ax.set_ylabel(r"$\max_{t\leq T}\|H\|_F\,/\,(1 + \|\nabla L\|^p)$")
+        ax.set_title(f"{line}: gradient norm {'0' if line == 'critical line' else '~ t'}", fontsize=9)
+        ax.legend(fontsize=7, loc="upper left")
+        ax.minorticks_off()
+        return fig
+
+    return Demo(draw, {"p": list(powers), "line": list(lines)}, defaults={"p": 1.0, "line": "Cooper's ray"},
+                title="Generalised smoothness with phi(u) = 1 + u^p")
