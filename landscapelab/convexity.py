@@ -446,7 +446,7 @@ def leibniz_cycles(A):
             while j not in seen:
                 seen.add(j)
                 cyc.append(j + 1)
-                j = perm[j]
+                j = int(perm[j])
             cycles.append(tuple(cyc))
         out.append((cycles, float(sign), float(prod), float(sign * prod)))
     return out
