@@ -461,3 +461,12 @@ def test_network_validation_names_the_argument():
         K.qi_intervals(np.eye(2), radius="row")
     with pytest.raises(ValueError, match=r"A: has 4 non-zero Leibniz terms, more than max_terms=3"):
         K.leibniz_terms(K.milne_matrix(A_EX, W_EX), max_terms=3)
+
+
+@pytest.mark.parametrize("module", ["determinant", "gershgorin"])
+def test_docstring_examples(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(f"landscapelab.kernels.{module}"))
+    assert result.attempted > 0 and result.failed == 0
