@@ -65,7 +65,7 @@ __all__ = [
     "LOSS_NAMES", "ActivationFacts", "activation_facts", "activation_table", "format_activation_table",
     "assumption1", "default_direction", "ray", "parameter_index", "Ray", "l0l1_ratio", "ell_ratio", "power_ell",
     "min_L1", "admissible_frontier", "smallest_cover", "depth0_hessian", "depth0_smoothness", "norms_along_ray",
-    "Example", "example", "EXAMPLES", "SQUARE_MINUS_ONE",
+    "Example", "example", "EXAMPLES", "SQUARE_MINUS_ONE", "random_problem",
 ]
 
 LOSS_NAMES = ("square", "cross_entropy")
@@ -661,6 +661,28 @@ class Ray:
         norm = choice(norm, "norm", ("frobenius", "operator"))
         return self.frobenius_norm(t) if norm == "frobenius" else self.operator_norm(t)
 
+    def growth(self, t=None) -> dict[str, float]:
+        """Log-log slopes of ``||grad L||``, ``||H||_F`` and ``||H||_op`` against t, fitted on ``t`` (default: 20
+        points from 1e2 to 1e4, where the asymptotic exponents 1, 2, 2 of Theorems 12 and 14 are reached)."""
+        ts = np.geomspace(1e2, 1e4, 20) if t is None else _ts(t)
+        from .fits import loglog_slope
+
+        return {name: loglog_slope(ts, values)[0] for name, values in (
+            ("gradient", self.gradient_norm(ts)), ("frobenius", self.frobenius_norm(ts)),
+            ("operator", self.operator_norm(ts)))}
+
+    def autograd_error(self, t) -> float:
+        """Largest entry error of the closed-form gradient and Hessian at rho(t) against autograd applied to the
+        network's forward pass (an oracle that shares no code with the closed forms), relative to
+        ``max(1, largest autograd entry)``."""
+        t = _scalar_t(t)
+        f = self.loss_function()
+        w = self.point(t)
+        g = np.asarray(autograd.grad(f.__call__)(w))
+        H = np.asarray(autograd.hessian(f.__call__)(w))
+        return max(float(np.abs(self.gradient(t) - g).max() / max(1.0, np.abs(g).max())),
+                   float(np.abs(self.hessian(t) - H).max() / max(1.0, np.abs(H).max())))
+
     # -------------------------------------------------------------------------------- violations
     def certificate(self, L0: float, L1: float) -> float:
         """A t* beyond which (L0, L1)-smoothness fails on the ray in every norm (the note's T12, any loss).
@@ -917,6 +939,22 @@ def norms_along_ray(net: MLP, X, Y, t, loss: str = "square", M=None, **ray_optio
 
 
 # ------------------------------------------------------------------------------------------------ worked cases
+def random_problem(depth: int, activation="tanh", loss: str = "square", width: int = 4, d_in: int = 3,
+                   d_out: int = 3, n: int = 8, seed: int = 0):
+    """A small network and data set: ``widths = [d_in] + [width] * depth + [d_out]``, inputs and square-loss
+    targets standard normal, cross-entropy labels one-hot with classes drawn at random (so unbalanced).
+    Returns ``(net, X, Y)``."""
+    rng = np.random.default_rng(seed)
+    net = MLP([d_in] + [width] * depth + [d_out], activation=activation)
+    X = rng.standard_normal((n, d_in))
+    if choice(loss, "loss", LOSS_NAMES) == "square":
+        Y = rng.standard_normal((n, d_out))
+    else:
+        Y = np.eye(d_out)[rng.integers(0, d_out, size=n)]
+    return net, X, Y
+
+
+
 def _square_minus_one():
     return _activations.Activation("u^2-1", lambda x: x ** 2 - 1.0, lambda x: 2.0 * x, lambda x: 0.0 * x + 2.0,
                                    1.0, math.inf)
