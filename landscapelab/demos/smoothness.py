@@ -59,7 +59,7 @@ def ray_explorer(depths=(0, 1, 2, 3), activations=("tanh", "gelu"), losses=("squ
         lo, hi = (float(x) for x in t_range.replace("[", "").replace("]", "").split(", "))
         norms, marks, exact = data[depth, activation, loss, (lo, hi)]
         t = norms["t"]
-        fig, (ax, bx) = figure(2, width=4.3, height=3.3)
+        fig, (ax, bx) = figure(2, width=4.4, height=3.3)
         styles = (("gradient", r"$\|\nabla L\|$", "C0"), ("frobenius", r"$\|H\|_F$", "C1"),
                   ("operator", r"$\|H\|_{op}$", "C2"), ("gauss_newton", r"Gauss-Newton $\|\cdot\|_{op}$", "C3"))
         top = max(float(np.max(norms[key])) for key, *_ in styles)
