@@ -150,3 +150,14 @@ def test_the_slider_script_shows_the_frame_for_every_position(demo, tmp_path):
     result = json.loads(out.stdout)
     assert result["shown"] == [static.frame_index(m) for m in moves]
     assert result["labels"] == ["2", "abs"]
+
+
+def test_progress_bar_only_when_drawing_takes_long(demo, capsys, monkeypatch):
+    import landscapelab.demos as demos
+
+    demo.static()
+    assert "drawing slider frames" not in capsys.readouterr().err
+    demo._png_cache.clear()
+    monkeypatch.setattr(demos, "PROGRESS_AFTER_SECONDS", 0.0)
+    demo.static()
+    assert "drawing slider frames" in capsys.readouterr().err

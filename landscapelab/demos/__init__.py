@@ -23,11 +23,14 @@ import io
 import itertools
 import json
 import numbers
+import sys
+import time
 from collections.abc import Callable, Mapping, Sequence
 
 __all__ = ["Demo", "StaticDemo"]
 
 MAX_STATIC_FRAMES = 400
+PROGRESS_AFTER_SECONDS = 3.0
 
 
 def _is_number(value) -> bool:
@@ -172,26 +175,37 @@ class Demo:
                                                      layout=widgets.Layout(flex_flow="row wrap")), image])
 
     # ------------------------------------------------------------------ static
-    def static(self, max_frames: int = MAX_STATIC_FRAMES, progress: bool = False) -> "StaticDemo":
-        """Self-contained HTML with the same controls, switching between precomputed frames (no kernel needed)."""
+    def static(self, max_frames: int = MAX_STATIC_FRAMES, progress: bool | None = None) -> "StaticDemo":
+        """Self-contained HTML with the same controls, switching between precomputed frames (no kernel needed).
+
+        ``progress=None`` shows a progress bar (on stderr) when drawing every frame is expected to take more than
+        a few seconds, judged from the time of the first frame.
+        """
         if self.n_frames > max_frames:
             raise ValueError(f"static: the grid has {self.n_frames} points, more than max_frames={max_frames}; "
                              "use fewer values per parameter")
         names = list(self.params)
         combos = list(itertools.product(*self.params.values()))
-        if progress:
-            from tqdm.auto import tqdm
-
-            combos = tqdm(combos, desc="frames", unit="frame")
         images: list[str] = []
         index_of: dict[str, int] = {}
         frames = []
-        for combo in combos:
+
+        def add(combo):
             data = base64.b64encode(self.png(palette=True, **dict(zip(names, combo)))).decode("ascii")
             if data not in index_of:
                 index_of[data] = len(images)
                 images.append(data)
             frames.append(index_of[data])
+
+        start = time.perf_counter()
+        add(combos[0])
+        rest = combos[1:]
+        if progress or (progress is None and (time.perf_counter() - start) * len(rest) > PROGRESS_AFTER_SECONDS):
+            from tqdm import tqdm
+
+            rest = tqdm(rest, desc="drawing slider frames", unit="frame", file=sys.stderr, leave=False)
+        for combo in rest:
+            add(combo)
         spec = {
             "names": names,
             "labels": [[_label(v) for v in self.params[n]] for n in names],

@@ -68,15 +68,7 @@ def _check_square(A, name="A"):
 
 def _as_matrix(W, name):
     """Light-weight conversion (no finiteness check; the caller checks all weights at once)."""
-    if isinstance(W, (str, bytes)) or W is None:
-        raise TypeError(f"{name}: expected a 2-D array of numbers, got {type(W).__name__}")
-    try:
-        W = np.asarray(W, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name}: expected a 2-D array of numbers, got {type(W).__name__}") from None
-    if W.ndim != 2:
-        raise ValueError(f"{name}: expected a 2-D array, got shape {W.shape}")
-    return W
+    return as_float_array(W, name, ndim=2, finite=False)
 
 
 def _check_network(a, weights):
@@ -204,10 +196,13 @@ def _c_matrix_kernel(a, w, dims, s, diag, top_left, gamma, out):
 
 
 @njit(cache=True)
-def _lu_det_inplace(M):
-    """Determinant by LU with partial pivoting, overwriting M (row-major, square)."""
+def _lu_inplace(M):
+    """LU with partial pivoting, overwriting M with U on and above the diagonal (multipliers are not kept).
+
+    Returns the sign of the row permutation (+1 or -1), or 0.0 when a pivot column is zero (M is singular).
+    """
     n = M.shape[0]
-    result = 1.0
+    sign = 1.0
     for k in range(n):
         p = k
         big = abs(M[k, k])
@@ -223,48 +218,37 @@ def _lu_det_inplace(M):
                 t = M[k, j]
                 M[k, j] = M[p, j]
                 M[p, j] = t
-            result = -result
+            sign = -sign
         piv = M[k, k]
-        result *= piv
         for i in range(k + 1, n):
             f = M[i, k] / piv
             if f != 0.0:
                 for j in range(k + 1, n):
                     M[i, j] -= f * M[k, j]
+    return sign
+
+
+@njit(cache=True)
+def _lu_det_inplace(M):
+    """Determinant by LU with partial pivoting, overwriting M (row-major, square)."""
+    result = _lu_inplace(M)
+    for k in range(M.shape[0]):
+        result *= M[k, k]
     return result
 
 
 @njit(cache=True)
 def _lu_slogdet_inplace(M):
     """(sign, log|det|) by LU with partial pivoting, overwriting M; (0, -inf) for a singular matrix."""
-    n = M.shape[0]
-    sign = 1.0
+    sign = _lu_inplace(M)
+    if sign == 0.0:
+        return 0.0, -np.inf
     logabs = 0.0
-    for k in range(n):
-        p = k
-        big = abs(M[k, k])
-        for i in range(k + 1, n):
-            v = abs(M[i, k])
-            if v > big:
-                big = v
-                p = i
-        if big == 0.0:
-            return 0.0, -np.inf
-        if p != k:
-            for j in range(k, n):
-                t = M[k, j]
-                M[k, j] = M[p, j]
-                M[p, j] = t
-            sign = -sign
+    for k in range(M.shape[0]):
         piv = M[k, k]
         if piv < 0.0:
             sign = -sign
         logabs += math.log(abs(piv))
-        for i in range(k + 1, n):
-            f = M[i, k] / piv
-            if f != 0.0:
-                for j in range(k + 1, n):
-                    M[i, j] -= f * M[k, j]
     return sign, logabs
 
 
