@@ -203,7 +203,7 @@ class Demo:
         if progress or (progress is None and (time.perf_counter() - start) * len(rest) > PROGRESS_AFTER_SECONDS):
             from tqdm import tqdm
 
-            rest = tqdm(rest, desc="drawing slider frames", unit="frame", file=sys.stderr, leave=False)
+            rest = tqdm(rest, desc="drawing slider frames", unit="frame", file=sys.stderr, leave=False, mininterval=1.0)
         for combo in rest:
             add(combo)
         spec = {
