@@ -44,6 +44,14 @@ def _slopes(r):
             loglog_slope(FIT_T, r.operator_norm(FIT_T))[0])
 
 
+def _slope_claim(names) -> Result:
+    """Fitted growth of ||grad L||, ||H||_F and ||H||_op on the rays of the named examples: 1, 2, 2."""
+    slopes = [_slopes(sm.example(name).ray()) for name in names]
+    ok = all(abs(g - 1) < 1e-2 and abs(f - 2) < 1e-2 and abs(o - 2) < 1e-2 for g, f, o in slopes)
+    text = "; ".join(f"{name}: {g:.3f}, {f:.3f}, {o:.3f}" for name, (g, f, o) in zip(names, slopes))
+    return Result(f"slopes (grad, H_F, H_op) {text}", "1, 2, 2 (t in [1e2, 1e4])", ok)
+
+
 @claim("smoothness", "Assumption 1, computed: a zero c with sigma'(c) != 0 exists for tanh, sin, arctan, erf, silu, "
                      "gelu, mish, identity, not for sigmoid, softplus, relu, leaky_relu, elu")
 def assumption1_table() -> Result:
@@ -98,18 +106,12 @@ def closed_form_matches_autograd() -> Result:
 
 @claim("smoothness", "Theorem 12 (square loss, l = 2 tanh and l = 3 gelu): ||grad L|| ~ t, ||H L|| ~ t^2 on the ray")
 def theorem12_slopes() -> Result:
-    slopes = [_slopes(sm.example(name).ray()) for name in ("T2", "T5")]
-    ok = all(abs(g - 1) < 1e-2 and abs(f - 2) < 1e-2 and abs(o - 2) < 1e-2 for g, f, o in slopes)
-    text = "; ".join(f"{name}: {g:.3f}, {f:.3f}, {o:.3f}" for name, (g, f, o) in zip(("T2", "T5"), slopes))
-    return Result(f"slopes (grad, H_F, H_op) {text}", "1, 2, 2 (t in [1e2, 1e4])", ok)
+    return _slope_claim(("T2", "T5"))
 
 
 @claim("smoothness", "Theorem 14 (cross-entropy, l = 2 tanh and gelu): ||grad L|| ~ t, ||H L|| ~ t^2 on the ray")
 def theorem14_slopes() -> Result:
-    slopes = [_slopes(sm.example(name).ray()) for name in ("T3", "T4")]
-    ok = all(abs(g - 1) < 1e-2 and abs(f - 2) < 1e-2 and abs(o - 2) < 1e-2 for g, f, o in slopes)
-    text = "; ".join(f"{name}: {g:.3f}, {f:.3f}, {o:.3f}" for name, (g, f, o) in zip(("T3", "T4"), slopes))
-    return Result(f"slopes (grad, H_F, H_op) {text}", "1, 2, 2 (t in [1e2, 1e4])", ok)
+    return _slope_claim(("T3", "T4"))
 
 
 @claim("smoothness", "Corrected entry: d2L/(db^l_1)^2 = 2n sigma'^2 ||M e_1||^2 t^2 - 2 sigma'' (M^T Y)_1 t "

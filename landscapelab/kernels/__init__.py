@@ -13,8 +13,8 @@ from . import reference
 from .determinant import (CORNERS, c_core_kappa, c_core_matrix, c_matrix, det, det_batched, leibniz_terms,
                           milne_det, milne_matrix, slogdet)
 from .gershgorin import (RADII, gershgorin_discs, in_union, johnson_bound, off_diagonal_sums, qi_intervals,
-                         singular_value_bounds)
+                         singular_value_bounds, violation_counts)
 
 __all__ = ["det", "det_batched", "slogdet", "milne_matrix", "milne_det", "c_matrix", "c_core_matrix",
            "c_core_kappa", "leibniz_terms", "qi_intervals", "gershgorin_discs", "off_diagonal_sums",
-           "singular_value_bounds", "johnson_bound", "in_union", "CORNERS", "RADII", "reference"]
+           "singular_value_bounds", "johnson_bound", "in_union", "violation_counts", "CORNERS", "RADII", "reference"]
