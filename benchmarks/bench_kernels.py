@@ -61,7 +61,7 @@ def main(argv=None) -> dict:
 
     print("2. milne_det vs dense numpy.linalg.det of A, 5 hidden layers of width 100")
     dims = [100, 100, 100, 100, 100, 100, 1]
-    for attempt in range(100):        # He-scaled weights and a non-negative last layer; keep a draw with y > 0
+    for _attempt in range(100):        # He-scaled weights and a non-negative last layer; keep a draw with y > 0
         weights = [rng.standard_normal((p, q)) * np.sqrt(2.0 / p) for p, q in zip(dims[:-1], dims[1:])]
         weights[-1] = np.abs(weights[-1])
         a = rng.standard_normal(dims[0])

@@ -1,24 +1,42 @@
 """landscapelab: the optimisation landscape of neural networks, reproduced numerically.
 
-The core (activations, networks, losses, curvature) is imported eagerly; the chapter modules
-(``smoothness``, ``convexity``, ``linearity``, ``wide``, ``rsc``), the Numba ``kernels``, the ``demos`` and the
-``checks`` behind ``landscapelab verify`` are imported on first use, so ``import landscapelab`` stays fast.
+The core (activations, networks, losses, curvature) is imported eagerly. Everything else is imported on first use,
+so ``import landscapelab`` stays fast: the Numba ``kernels``, the ``demos`` framework, the ``checks`` behind
+``landscapelab verify``, the helpers (``sweeps``, ``fits``, ``testing``, ``adapters``, ...), and the chapter packages
+``landscapelab/<topic>/`` (one per chapter of the book, e.g. ``ll.smoothness``, ``ll.convexity``), which are found on
+disk rather than listed here.
 """
 
 import importlib
+from pathlib import Path
 
 from . import activations, losses
-from .curvature import eigenvalues, gradient, hessian, hessian_trace, hvp, spectral_density
+from .curvature import (as_operator, eigenvalues, ggn_operator, gradient, hessian, hessian_operator, hessian_trace,
+                        hvp, jacobian, jacobian_operator, jacobian_transpose_operator, model_hessian_operator,
+                        spectral_density, tangent_kernel, tangent_kernel_operator)
 from .losses import loss_function
 from .nets import MLP
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
-_LAZY = ("nets", "curvature", "kernels", "demos", "checks", "plotting", "fits", "slices", "optim", "smoothness", "convexity", "linearity",
-         "wide", "rsc")
+_HELPERS = ("nets", "curvature", "kernels", "demos", "checks", "plotting", "fits", "slices", "optim", "sweeps",
+            "testing", "adapters", "cli")
+_FUNCTIONS = {"sweep": "sweeps"}
+
+
+def _chapter_packages() -> tuple[str, ...]:
+    """Subpackages of landscapelab that hold a chapter (they have a ``checks.py`` or ``checks_*.py``)."""
+    here = Path(__file__).resolve().parent
+    return tuple(sorted(p.name for p in here.iterdir()
+                        if (p / "__init__.py").is_file() and any(p.glob("checks*.py")) and p.name != "checks"))
+
+
+_LAZY = _HELPERS + _chapter_packages()
 
 __all__ = ["MLP", "activations", "losses", "loss_function", "gradient", "hessian", "hvp", "eigenvalues",
-           "hessian_trace", "spectral_density", "__version__", *_LAZY]
+           "hessian_trace", "spectral_density", "as_operator", "hessian_operator", "ggn_operator",
+           "jacobian_operator", "jacobian_transpose_operator", "tangent_kernel_operator", "model_hessian_operator",
+           "jacobian", "tangent_kernel", "sweep", "__version__", *_LAZY]
 
 
 def __getattr__(name):
@@ -26,4 +44,12 @@ def __getattr__(name):
         module = importlib.import_module(f"{__name__}.{name}")
         globals()[name] = module
         return module
+    if name in _FUNCTIONS:
+        value = getattr(importlib.import_module(f"{__name__}.{_FUNCTIONS[name]}"), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'landscapelab' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -100,11 +100,11 @@ class LossFunction:
         self.scale = float(scale)
         if not np.isfinite(self.scale):
             raise ValueError(f"scale: expected a finite number, got {scale!r}")
-        self._cache_w = None
-        self._cache = None
+        self._last = None   # the _PointState of the last point asked for (replaced as a whole: thread-safe)
 
     @property
     def n_params(self) -> int:
+        """Number of parameters P of the network."""
         return self.net.n_params
 
     def __repr__(self) -> str:
@@ -113,14 +113,15 @@ class LossFunction:
     def __call__(self, w):
         return self.scale * self.loss.value(self.net(w, self.X), self.Y)
 
-    def _state(self, w):
+    def _state_at(self, w) -> _PointState:
+        """Forward and backward quantities at ``w``, reused while the same point is asked for again. The state
+        holds its own copy of ``w``, so the caller may update ``w`` in place between calls."""
         w = self.net.check_params(w)
-        if self._cache_w is None or not np.array_equal(self._cache_w, w):
-            trace = _backprop.forward(self.net, w, self.X)
-            g_out = self.scale * self.loss.grad(trace.out, self.Y)
-            self._cache = (trace, g_out, _backprop.deltas(self.net, trace, g_out))
-            self._cache_w = w.copy()
-        return self._cache
+        last = self._last
+        if last is None or not np.array_equal(last.w, w):
+            last = _PointState(self, w)
+            self._last = last
+        return last
 
     def _check_directions(self, v):
         v = as_float_array(v, "v")
@@ -129,30 +130,95 @@ class LossFunction:
         return v
 
     def value(self, w) -> float:
-        """The loss as a float (no autograd tracing)."""
-        trace, _, _ = self._state(w)
-        return float(self.scale * self.loss.value(trace.out, self.Y))
+        """The loss as a float (no autograd tracing).
+
+        Parameters
+        ----------
+        w : array (P,)
+            The point: a flat parameter vector.
+
+        Returns
+        -------
+        float
+        """
+        state = self._state_at(w)
+        return float(self.scale * self.loss.value(state.trace.out, self.Y))
 
     def gradient(self, w) -> np.ndarray:
-        """Gradient by backpropagation, shape ``(P,)``."""
-        trace, _, errors = self._state(w)
-        return _backprop.weight_gradient(self.net, trace, errors)
+        """Gradient by backpropagation.
+
+        Parameters
+        ----------
+        w : array (P,)
+            The point: a flat parameter vector.
+
+        Returns
+        -------
+        ndarray (P,)
+        """
+        state = self._state_at(w)
+        return _backprop.weight_gradient(self.net, state.trace, state.errors)
 
     def hvp(self, w, v) -> np.ndarray:
-        """Exact Hessian-vector product(s) by the R-operator, shape of ``v``."""
+        """Exact Hessian-vector product(s) by the R-operator.
+
+        Parameters
+        ----------
+        w : array (P,)
+            The point: a flat parameter vector.
+        v : array (P,) or (k, P)
+            One direction or a block of k directions (rows), done in one pass.
+
+        Returns
+        -------
+        ndarray, the shape of ``v``
+        """
+        w = self.net.check_params(w)
         v = self._check_directions(v)
-        trace, g_out, errors = self._state(w)
-        out_hvp = lambda R_out: self.scale * self.loss.hvp(trace.out, self.Y, R_out)  # noqa: E731
-        H_v = _backprop.hvp(self.net, trace, errors, g_out, np.atleast_2d(v), out_hvp)
+        H_v = self._state_at(w).hvp_rows(np.atleast_2d(v))
         return H_v[0] if v.ndim == 1 else H_v
 
     def gnvp(self, w, v) -> np.ndarray:
-        """Generalised Gauss-Newton products ``J^T H_out J v`` (the Hessian without the residual terms)."""
+        """Generalised Gauss-Newton products ``J^T H_out J v`` (the Hessian without the residual terms).
+
+        Parameters
+        ----------
+        w : array (P,)
+            The point: a flat parameter vector.
+        v : array (P,) or (k, P)
+            One direction or a block of directions (rows).
+
+        Returns
+        -------
+        ndarray, the shape of ``v``
+        """
+        w = self.net.check_params(w)
         v = self._check_directions(v)
-        trace, _, _ = self._state(w)
-        out_hvp = lambda R_out: self.scale * self.loss.hvp(trace.out, self.Y, R_out)  # noqa: E731
-        G_v = _backprop.gnvp(self.net, trace, np.atleast_2d(v), out_hvp)
+        G_v = self._state_at(w).gnvp_rows(np.atleast_2d(v))
         return G_v[0] if v.ndim == 1 else G_v
+
+
+class _PointState:
+    """Everything the exact passes need at one point: a private copy of ``w``, the forward trace, the output
+    error and the back-propagated errors."""
+
+    __slots__ = ("f", "w", "trace", "g_out", "errors")
+
+    def __init__(self, f: LossFunction, w):
+        self.f = f
+        self.w = np.array(w, dtype=np.float64, copy=True)
+        self.trace = _backprop.forward(f.net, self.w, f.X)
+        self.g_out = f.scale * f.loss.grad(self.trace.out, f.Y)
+        self.errors = _backprop.deltas(f.net, self.trace, self.g_out)
+
+    def _out_hvp(self, R_out):
+        return self.f.scale * self.f.loss.hvp(self.trace.out, self.f.Y, R_out)
+
+    def hvp_rows(self, V):
+        return _backprop.hvp(self.f.net, self.trace, self.errors, self.g_out, V, self._out_hvp)
+
+    def gnvp_rows(self, V):
+        return _backprop.gnvp(self.f.net, self.trace, V, self._out_hvp)
 
 
 def loss_function(net: MLP, X, Y, loss: str = "square", scale: float = 1.0) -> LossFunction:
@@ -161,9 +227,13 @@ def loss_function(net: MLP, X, Y, loss: str = "square", scale: float = 1.0) -> L
     Parameters
     ----------
     net : MLP
+        The network.
     X : array, shape (n, d_in)
+        Inputs, one sample per row.
     Y : array, shape (n, d_out); for ``loss="cross_entropy"`` also integer labels of shape (n,)
+        Targets, one row per sample; integer labels of shape (n,) for cross-entropy.
     loss : {"square", "cross_entropy"}
+        The loss.
     scale : float
         Multiplies the loss (e.g. ``1/n`` for a mean, ``0.5`` for the halved square loss).
     """

@@ -1,11 +1,13 @@
 """The claims the book demonstrates, as functions that re-derive them numerically.
 
-Each chapter has a module here (``core``, ``smoothness``, ``convexity``, ...) whose check functions are
-registered with :func:`claim`. A check function takes no arguments, runs at a small size in well under a few
-seconds, and returns a :class:`Result`. The same functions are called by
+The core's checks are in :mod:`landscapelab.checks.core`; each chapter package ``landscapelab/<topic>/`` has its
+own ``checks.py`` (and, for a package holding several chapters, ``checks_*.py``), found on disk by
+:func:`check_modules`, so adding a chapter needs no edit here. Check functions are registered with
+:func:`claim`. A check function takes no arguments, runs at a small size in well under a few seconds, and returns a
+:class:`Result`. The same functions are called by
 
 * ``landscapelab verify`` (:mod:`landscapelab.cli`), which prints one row per claim;
-* the tests (``tests/test_checks.py`` runs every registered check and asserts ``passed``);
+* the tests (``tests/core/test_checks.py`` runs every registered check and asserts ``passed``);
 * the book's chapters, which print the rows of their chapter with :func:`table`.
 
 so the three cannot drift apart.
@@ -14,14 +16,18 @@ so the three cannot drift apart.
 from __future__ import annotations
 
 import importlib
+import re
+import sys
 import time
 from dataclasses import asdict, dataclass
-from typing import Callable
+from pathlib import Path
+from collections.abc import Callable
 
-__all__ = ["CHAPTERS", "Result", "Row", "claim", "registry", "run", "table"]
+__all__ = ["CHAPTERS", "Result", "Row", "claim", "chapters", "registry", "run", "run_claim", "table"]
 
-#: Chapter module names in book order. A chapter's checks live in ``landscapelab.checks.<name>``.
-CHAPTERS = ("core", "smoothness", "convexity", "linearity", "wide", "rsc")
+#: Where a check module sits in the book when it does not say (``POSITION = <int>`` at module level).
+DEFAULT_POSITION = 100
+_CHAPTER_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 @dataclass
@@ -45,6 +51,7 @@ class Row:
     seconds: float
 
     def as_dict(self) -> dict:
+        """The row as a plain dict with the keys of ``landscapelab verify --json``."""
         return asdict(self)
 
 
@@ -53,20 +60,41 @@ class _Claim:
     chapter: str
     claim: str
     fn: Callable[[], Result]
+    position: int
 
 
 _REGISTRY: dict[str, list[_Claim]] = {}
 
 
 def claim(chapter: str, text: str):
-    """Register the decorated zero-argument function as the check of ``text`` in ``chapter``."""
-    if chapter not in CHAPTERS:
-        raise ValueError(f"chapter: expected one of {', '.join(CHAPTERS)}, got {chapter!r}")
+    """Register the decorated zero-argument function as the check of ``text`` in ``chapter``.
+
+    Parameters
+    ----------
+    chapter : str
+        The chapter key (``"core"``, ``"smoothness"``, ...): lower-case letters, digits and underscores. A chapter
+        package usually uses its own name; a package holding several chapters uses one key per chapter.
+    text : str
+        The claim as printed by ``landscapelab verify``. Registering the same text again replaces the check.
+
+    Returns
+    -------
+    callable
+        The decorator; it returns the function unchanged (with ``.claim`` and ``.chapter`` attributes).
+    """
+    if not isinstance(chapter, str) or not _CHAPTER_NAME.match(chapter):
+        raise ValueError(f"chapter: expected a lower-case identifier such as 'smoothness', got {chapter!r}")
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError(f"text: expected a non-empty description of the claim, got {text!r}")
 
     def register(fn: Callable[[], Result]):
+        if not callable(fn):
+            raise TypeError(f"claim: expected a zero-argument function, got {type(fn).__name__}")
+        module = sys.modules.get(getattr(fn, "__module__", ""), None)
+        position = int(getattr(module, "POSITION", DEFAULT_POSITION))
         entries = _REGISTRY.setdefault(chapter, [])
         entries[:] = [c for c in entries if c.claim != text]
-        entries.append(_Claim(chapter, text, fn))
+        entries.append(_Claim(chapter, text, fn, position))
         fn.claim = text
         fn.chapter = chapter
         return fn
@@ -74,24 +102,54 @@ def claim(chapter: str, text: str):
     return register
 
 
-def _load(chapter: str) -> None:
-    try:
-        importlib.import_module(f"{__name__}.{chapter}")
-    except ModuleNotFoundError as err:
-        if err.name != f"{__name__}.{chapter}":
-            raise
+def check_modules() -> list[str]:
+    """Dotted names of every module that registers claims: :mod:`landscapelab.checks.core` and, in each chapter
+    package ``landscapelab/<topic>/``, its ``checks.py`` and any ``checks_*.py`` (found on disk, not listed)."""
+    root = Path(__file__).resolve().parent.parent
+    found = [f"{__name__}.core"]
+    for package in sorted(p for p in root.iterdir() if (p / "__init__.py").is_file() and p.name != "checks"):
+        for module in sorted(package.glob("checks*.py")):
+            if module.stem == "checks" or module.stem.startswith("checks_"):
+                found.append(f"landscapelab.{package.name}.{module.stem}")
+    return found
+
+
+def _load_all() -> None:
+    for name in check_modules():
+        importlib.import_module(name)
+
+
+def chapters() -> tuple[str, ...]:
+    """Chapter keys that have claims, in book order (``core`` first)."""
+    _load_all()
+    order = {chapter: min(c.position for c in entries) if chapter != "core" else -1
+             for chapter, entries in _REGISTRY.items() if entries}
+    return tuple(sorted(order, key=lambda chapter: (order[chapter], chapter)))
+
+
+def __getattr__(name):
+    if name == "CHAPTERS":
+        return chapters()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def registry(chapter: str | None = None) -> list[_Claim]:
-    """All registered claims (of one chapter, if given), in chapter order and then in definition order."""
-    if chapter is not None and chapter not in CHAPTERS:
-        raise ValueError(f"chapter: expected one of {', '.join(CHAPTERS)}, got {chapter!r}")
-    chapters = CHAPTERS if chapter is None else (chapter,)
-    claims = []
-    for name in chapters:
-        _load(name)
-        claims.extend(_REGISTRY.get(name, []))
-    return claims
+    """All registered claims (of one chapter, if given), in book order and then in definition order.
+
+    Parameters
+    ----------
+    chapter : str, optional
+        A chapter key; ``ValueError`` if no claims are registered under it.
+
+    Returns
+    -------
+    list
+        Entries with the attributes ``chapter``, ``claim`` and ``fn``.
+    """
+    known = chapters()
+    if chapter is not None and chapter not in known:
+        raise ValueError(f"chapter: expected one of {', '.join(known)}, got {chapter!r}")
+    return [entry for name in (known if chapter is None else (chapter,)) for entry in _REGISTRY[name]]
 
 
 def run_claim(entry: _Claim) -> Row:

@@ -1,4 +1,4 @@
-"""Slider demos with one definition and two renderings (DESIGN section 4).
+"""Slider demos with one definition and two renderings (the book's demos: see ARCHITECTURE.md).
 
 A demo is a function ``draw(**params) -> matplotlib.figure.Figure`` and a grid of values for each parameter.
 :class:`Demo` turns it into
@@ -175,7 +175,7 @@ class Demo:
                                                      layout=widgets.Layout(flex_flow="row wrap")), image])
 
     # ------------------------------------------------------------------ static
-    def static(self, max_frames: int = MAX_STATIC_FRAMES, progress: bool | None = None) -> "StaticDemo":
+    def static(self, max_frames: int = MAX_STATIC_FRAMES, progress: bool | None = None) -> StaticDemo:
         """Self-contained HTML with the same controls, switching between precomputed frames (no kernel needed).
 
         ``progress=None`` shows a progress bar (on stderr) when drawing every frame is expected to take more than

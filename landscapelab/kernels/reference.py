@@ -4,6 +4,7 @@ They are written independently of the kernels (dense NumPy/LAPACK calls, block a
 enumeration) and serve as the oracles the kernels are tested against. They validate input the same way.
 """
 
+
 from __future__ import annotations
 
 import itertools
@@ -11,12 +12,13 @@ import itertools
 import numpy as np
 
 from .._validate import as_float_array, choice, positive_int
-from .determinant import _c_parts, _check_beta, _check_network, _check_square, _corner_value
+from .determinant import _check_square
 from .gershgorin import RADII, in_union
 
-__all__ = ["det", "det_batched", "slogdet", "milne_matrix", "milne_det", "c_matrix", "c_core_matrix",
-           "c_core_kappa", "leibniz_terms", "off_diagonal_sums", "qi_intervals", "gershgorin_discs",
-           "singular_value_bounds", "johnson_bound", "in_union"]
+_FROM_CONVEXITY = ("milne_matrix", "milne_det", "c_matrix", "c_core_matrix", "c_core_kappa")
+
+__all__ = ["det", "det_batched", "slogdet", "leibniz_terms", "off_diagonal_sums", "qi_intervals", "gershgorin_discs",
+           "singular_value_bounds", "johnson_bound", "in_union", *_FROM_CONVEXITY]
 
 
 # ------------------------------------------------------------------------------------------------ determinants
@@ -38,84 +40,6 @@ def det_batched(As) -> np.ndarray:
         raise ValueError(f"As: matrix {int(np.argmin(finite))} contains non-finite values")
     return np.linalg.det(As)
 
-
-def _layers(a, weights):
-    """Validated input, list of W_k (paper layout), switches s_0..s_(H+1) and the forward output y."""
-    a, w, dims = _check_network(a, weights)
-    mats, start = [], 0
-    for k in range(dims.size - 1):
-        size = int(dims[k] * dims[k + 1])
-        mats.append(w[start:start + size].reshape(dims[k], dims[k + 1]))
-        start += size
-    h, switches = a, [np.ones(a.size)]
-    for W in mats:
-        z = W.T @ h
-        switches.append((z > 0).astype(float))
-        h = np.where(z > 0, z, 0.0)
-    return a, mats, switches, float(h[0])
-
-
-def _assemble(a, mats, switches, diag_blocks):
-    """Rows J_0..J_H of Milne's matrix: diagonal blocks and V_k = S_k W_k S_(k+1)."""
-    widths = [W.shape[0] for W in mats] + [1]
-    off = np.concatenate([[1], 1 + np.cumsum(widths)])
-    n = int(off[-1])
-    M = np.zeros((n, n))
-    for k, W in enumerate(mats):
-        rows = slice(off[k], off[k + 1])
-        M[rows, rows] = np.diag(diag_blocks[k])
-        M[rows, off[k + 1]:off[k + 2]] = switches[k][:, None] * W * switches[k + 1][None, :]
-    return M
-
-
-def milne_matrix(a, weights, corner: str = "corrected") -> np.ndarray:
-    a, mats, switches, _ = _layers(a, weights)
-    M = _assemble(a, mats, switches, [np.ones(W.shape[0]) for W in mats])
-    M[0, 1:1 + a.size] = a
-    M[-1, 0] = _corner_value(corner, len(mats) - 1)
-    return M
-
-
-def milne_det(a, weights, corner: str = "corrected") -> float:
-    """The forward pass times the corner's sign relative to the corrected one: ``y`` or ``-y``."""
-    a, mats, switches, y = _layers(a, weights)
-    H = len(mats) - 1
-    return _corner_value(corner, H) * (-1.0) ** H * y
-
-
-def _c_from(a, mats, switches, diag_blocks, top_left, gamma):
-    M = _assemble(a, mats, switches, diag_blocks)
-    M[0, 0] = top_left
-    M[-1, 1:1 + a.size] = a
-    M[-1, -1] = gamma
-    return M
-
-
-def c_core_matrix(a, weights, beta, corner: str = "corrected", gamma=None) -> np.ndarray:
-    _, _, _, H, beta, c, gamma = _c_parts(a, weights, beta, corner, gamma)
-    a, mats, switches, _ = _layers(a, weights)
-    return _c_from(a, mats, switches, [np.full(W.shape[0], beta) for W in mats], -c, gamma)
-
-
-def c_core_kappa(weights, beta) -> float:
-    beta = _check_beta(beta)
-    return float(np.prod([beta ** (np.shape(W)[0] - 1) for W in weights]))
-
-
-def c_matrix(a, weights, beta, pad: int, corner: str = "corrected", gamma=None) -> np.ndarray:
-    _, _, _, H, beta, c, gamma = _c_parts(a, weights, beta, corner, gamma)
-    pad = positive_int(pad, "pad")
-    a, mats, _, _ = _layers(a, weights)
-    wide = []
-    for k, W in enumerate(mats):
-        Wt = np.zeros((W.shape[0] + pad, W.shape[1] + (pad if k < H else 0)))
-        Wt[:W.shape[0], :W.shape[1]] = W
-        wide.append(Wt)
-    a_t = np.concatenate([a, np.zeros(pad)])
-    a_t, wide, switches, _ = _layers(a_t, wide)
-    diags = [np.concatenate([np.full(W.shape[0], beta), np.full(pad, beta ** ((1.0 - W.shape[0]) / pad))])
-             for W in mats]
-    return _c_from(a_t, wide, switches, diags, -c, gamma)
 
 
 def leibniz_terms(A, max_terms: int = 100_000):
@@ -171,3 +95,14 @@ def johnson_bound(A) -> float:
 
 
 in_union = in_union
+
+
+def __getattr__(name):
+    """The twins of Milne's kernels live in :mod:`landscapelab.convexity.reference`; reachable here too."""
+    if name in _FROM_CONVEXITY:
+        import importlib
+
+        value = getattr(importlib.import_module("landscapelab.convexity.reference"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -2,7 +2,7 @@
 
 Oracles: autograd (with the ReLU written as where(z > 0, z, 0), pitfall P7), backpropagation, central finite
 differences with unchanged switches (pitfall P8), the core library's MLP forward pass and closed forms of the
-reading note (paper-001). Spec numbers refer to section 6 of the note.
+hand derivations. Spec numbers label the properties tested.
 """
 
 import autograd
@@ -18,7 +18,7 @@ LAM, THETA = 0.05, 0.025
 
 @pytest.fixture(scope="module")
 def t241():
-    """The note's 2-4-1 teacher setting: beta = 3, N = 12."""
+    """A 2-4-1 teacher setting: beta = 3, N = 12."""
     return cv.teacher((2, 4, 1), 12, 3.0, seed=0)
 
 
@@ -145,7 +145,7 @@ def test_jacobi_derivatives_lemma5_and_polynomial_degree():
 # ------------------------------------------------------------------------------------------------ spec 5
 def test_hessian_of_y_masked_minors():
     """Spec 5 (erratum E13): the masked 2x2-minor Hessian equals autograd's (1e-12) and central differences of
-    backprop (1e-7); its diagonal is exactly 0; the unmasked formula is wrong (15 of 16 cases in the note)."""
+    backprop (1e-7); its diagonal is exactly 0; the unmasked formula is wrong ."""
     rng = np.random.default_rng(5)
     wrong = 0
     cases = 0
@@ -242,7 +242,7 @@ def points_U1_U2(t, n, rng, radii=(1e-3, 0.3)):
 def test_lemma7_and_lemma9_chain(t231, t241):
     """Specs 12-13: for random directions at differentiable points of U_1 & U_2, X^T Hess l X >= the Lemma 7 bound
     (with sigma_min(A_i)) and >= each step of the Lemma 9 chain, each step below the previous one; pointwise,
-    lambda_min Hess l >= -2 M rho_max sqrt(l) (the note found the bound loose by 22-27x)."""
+    lambda_min Hess l >= -2 M rho_max sqrt(l) ."""
     rng = np.random.default_rng(12)
     loosest = 0.0
     for t in (t231, t241):
@@ -262,7 +262,7 @@ def test_lemma7_and_lemma9_chain(t231, t241):
             assert lam_min >= bound
             if lam_min < 0:
                 loosest = max(loosest, lam_min / bound)
-    assert loosest < 0.2          # the bound is loose (ratio 0.037-0.046 in the note)
+    assert loosest < 0.2          # the bound is loose
 
 
 def test_theorem4_on_sampled_points_of_U(t241):
@@ -291,7 +291,7 @@ def test_sampled_points_are_in_U(t241):
 
 # ------------------------------------------------------------------------------------------------ spec 15
 def test_threshold_values_from_the_note():
-    """Spec 15: M and the thresholds for the note's tiny examples, and the depth table of its section 5."""
+    """Spec 15: M and the thresholds for tiny examples, and the depth table."""
     assert cv.M_constant([5.0], 6.0, 1) == 223.5
     assert cv.threshold([5.0], 6.0, 1, 0.1, 0.05) == pytest.approx(1.119e-4, rel=5e-4)
     assert cv.threshold([5.0], 6.0, 1, 0.1, 0.05) ** 2 == pytest.approx(1.25e-8, rel=5e-3)
@@ -342,7 +342,7 @@ def test_rescaling_symmetry_at_the_teacher(t241):
 
 def test_e12_no_critical_point_in_U(t241, t231):
     """Spec 17 (erratum E12): at sampled points of U the radial derivative <grad l_lambda, W> is positive and above
-    the note's bound 2 lambda ||W||^2 (1 - (H+1)(beta-1)^H/(4M)); <grad, W>/(2 lambda ||W||^2) >= 0.99."""
+    the bound 2 lambda ||W||^2 (1 - (H+1)(beta-1)^H/(4M)); <grad, W>/(2 lambda ||W||^2) >= 0.99."""
     for t in (t241, t231):
         pts, _ = cv.sample_U(t, LAM, THETA, n=60, seed=17)
         assert len(pts) >= 20
@@ -359,7 +359,7 @@ def test_e12_no_critical_point_in_U(t241, t231):
 def test_minimisers_are_strict_but_outside_U(t241, lam):
     """Specs 16-17: damped Newton from the teacher reaches a critical point of l_lambda (gradient <= 1e-10) where
     the Euler identity (H+1) mean(e y) = -lambda ||W||^2 holds (7 digits), Hess l_lambda is positive definite, and
-    sqrt(l) is far above Theorem 4's threshold (223x-630x in the note): the minimiser is not in U."""
+    sqrt(l) is far above Theorem 4's threshold : the minimiser is not in U."""
     t = t241
     w, gnorm, _ = cv.minimize(t.w, t.X, t.F, t.dims, lam)
     assert gnorm <= 1e-10
@@ -416,7 +416,7 @@ def test_rho_and_rho_max():
 
 
 def test_dropout_lowers_rho():
-    """Spec 18: per-example dropout makes the mean rho and rho_max decrease monotonically in eta (the note's
+    """Spec 18: per-example dropout makes the mean rho and rho_max decrease monotonically in eta (as
     5-20-20-1 net with N = 64: mean rho 0.286, 0.201, 0.108, 0.034)."""
     t = cv.teacher((5, 20, 20, 1), 64, 3.0, seed=18)
     means, maxes = [], []

@@ -1,8 +1,8 @@
 """Kernels of landscapelab.kernels: Milne's determinant formula and Qi's singular-value intervals.
 
-Oracles: the forward pass of landscapelab.MLP (independent code), the worked examples of the reading note
+Oracles: the forward pass of landscapelab.MLP (independent code), hand-worked examples
 (paper-001, sections 3.2 and 4.3-4.4), numpy.linalg (det, svd), brute-force permutation enumeration and the NumPy
-twins in landscapelab.kernels.reference (hypothesis). Spec numbers refer to section 6 of the note.
+twins in landscapelab.kernels.reference (hypothesis). Spec numbers label the properties tested.
 """
 
 import numpy as np
@@ -19,7 +19,7 @@ A_EX = [1.0, 2.0]
 W_EX = [np.array([[1.0, 3.0], [1.0, -1.0]]), np.array([[1.0], [2.0]])]          # y = 5
 W_EX2 = [np.array([[1.0, 2.0], [-1.0, 1.0]]), np.array([[3.0], [0.5]])]         # one neuron off, y = 2
 
-# the 8 shapes of the note's section 3.2: (n_0, hidden widths)
+# 8 shapes: (n_0, hidden widths)
 SHAPES = [(1, ()), (3, ()), (2, (2,)), (3, (4,)), (2, (3, 3)), (4, (5, 3, 2)), (3, (6, 6, 6, 6)), (5, (8,) * 7)]
 
 
@@ -66,7 +66,7 @@ def test_determinant_formula_and_corner_erratum(n0, hidden):
     assert worst <= 1e-10
     assert worst_paper <= 1e-10
     assert worst_structured <= 1e-13
-    assert 40 <= positive <= 160          # the output ReLU is alive for a fraction of the draws (0.33-0.58 in the note)
+    assert 40 <= positive <= 160          # the output ReLU is alive for a fraction of the draws
 
 
 def test_paper_corner_regression_worked_example():
@@ -79,7 +79,7 @@ def test_paper_corner_regression_worked_example():
 
 # ------------------------------------------------------------------------------------------------ spec 2
 def test_worked_example_matrix_and_determinants():
-    """Spec 2: the note's 6x6 matrix entry by entry, det = 5, and det = 2 for the example with a neuron off."""
+    """Spec 2: the worked 6x6 matrix entry by entry, det = 5, and det = 2 for the example with a neuron off."""
     expected = np.array([[0, 1, 2, 0, 0, 0], [0, 1, 0, 1, 3, 0], [0, 0, 1, 1, -1, 0], [0, 0, 0, 1, 0, 1],
                          [0, 0, 0, 0, 1, 2], [-1, 0, 0, 0, 0, 0]], dtype=float)
     A = K.milne_matrix(A_EX, W_EX)
@@ -259,7 +259,7 @@ def test_widened_c_sigma_min_lemma8():
 
 # ------------------------------------------------------------------------------------------------ spec 8: Qi
 def random_matrices(rng, count):
-    """Gaussian, diagonally dominant, and sparse Cauchy plus diagonal matrices of sizes 2..11 (the note's 3000)."""
+    """Gaussian, diagonally dominant, and sparse Cauchy plus diagonal matrices of sizes 2..11 (3000 in all)."""
     for t in range(count):
         n = 2 + t % 10
         kind = t % 3

@@ -6,19 +6,23 @@ import re
 
 import pytest
 
+import landscapelab.adapters
 import landscapelab.demos
 import landscapelab.nets
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
 def test_readme_example_runs():
     readme = (ROOT / "README.md").read_text()
-    example = re.search(r"```python\n(.*?)```", readme, re.S).group(1)
+    examples = re.findall(r"```python\n(.*?)```", readme, re.S)
+    assert len(examples) >= 2
     namespace = {}
-    exec(compile(example, "README.md", "exec"), namespace)
+    for example in examples:                       # the blocks build on each other, as a reader runs them
+        exec(compile(example, "README.md", "exec"), namespace)
     net = namespace["net"]
     assert net.n_params == 68_865 and f"{net.n_params:,}" in readme
+    assert namespace["K"].shape == (64, 64)
 
 
 def test_readme_commands_match_ci():
@@ -29,7 +33,7 @@ def test_readme_commands_match_ci():
     assert "jupyter-book build -W --keep-going ." in ci
 
 
-@pytest.mark.parametrize("module", [landscapelab.nets, landscapelab.demos])
+@pytest.mark.parametrize("module", [landscapelab.nets, landscapelab.demos, landscapelab.adapters])
 def test_docstring_examples(module):
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0

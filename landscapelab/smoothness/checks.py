@@ -2,7 +2,7 @@
 
 One check per theorem (12-15), per lemma the closed forms rest on, per erratum, and per observation the book makes
 beyond the paper. The worked cases (T1-T11) are :func:`landscapelab.smoothness.example`; the expected values are
-the hand-derived numbers of the book (and of the reading note's section 4.3), the oracle for the derivatives is
+the hand-derived numbers of the book , the oracle for the derivatives is
 autograd.
 """
 
@@ -17,7 +17,10 @@ from scipy.optimize import brentq
 from .. import smoothness as sm
 from ..fits import loglog_slope
 from ..nets import MLP
-from . import Result, claim
+from ..checks import Result, claim
+
+#: Place of the chapter in ``landscapelab verify`` (book order).
+POSITION = 10
 
 #: t values on which growth exponents are fitted (the asymptotic regime; see the chapter).
 FIT_T = np.geomspace(1e2, 1e4, 20)
@@ -154,7 +157,8 @@ def theorem15_bounded_hessian() -> Result:
             w = s * rng.standard_normal(case.net.n_params)
             H = sm.depth0_hessian(case.net, case.X, case.Y, w, loss="cross_entropy")
             worst = max(worst, float(np.abs(np.linalg.eigvalsh(H)).max()))
-    at0 = float(np.abs(np.linalg.eigvalsh(sm.depth0_hessian(case.net, case.X, case.Y, np.zeros(9), "cross_entropy"))).max())
+    H0 = sm.depth0_hessian(case.net, case.X, case.Y, np.zeros(9), "cross_entropy")
+    at0 = float(np.abs(np.linalg.eigvalsh(H0)).max())
     ok = worst <= m and abs(m - 0.5 * (3 + 2 * math.sqrt(2))) < 1e-12 and abs(at0 - (3 + 2 * math.sqrt(2)) / 3) < 1e-12
     return Result(f"max over 300 points {worst:.4f}, at 0 {at0:.6f}; m = {m:.6f}",
                   "<= (3 + 2 sqrt 2)/2 = 2.914214; (3 + 2 sqrt 2)/3 at 0", ok)
@@ -170,8 +174,8 @@ def explicit_violation() -> Result:
     exact = brentq(excess, 1.0, 100.0, xtol=1e-14)
     cert = r.certificate(100.0, 100.0)
     ok = abs(first - exact) <= 1e-9 * exact and abs(cert - 115.948489) < 1e-5
-    return Result(f"first violation {first:.6f}, t* = {cert:.6f}", f"{exact:.6f} (root of the hand formula), 115.948489",
-                  ok)
+    return Result(f"first violation {first:.6f}, t* = {cert:.6f}",
+                  f"{exact:.6f} (root of the hand formula), 115.948489", ok)
 
 
 @claim("smoothness", "The smallest L0 = L1 covering the T2 ray on [0, T] grows linearly in T")

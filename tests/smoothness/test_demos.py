@@ -6,7 +6,7 @@ import pytest
 import landscapelab as ll
 from landscapelab import checks
 from landscapelab import smoothness as sm
-from landscapelab.demos import smoothness as demos
+from landscapelab.smoothness import demos
 
 
 @pytest.fixture(scope="module", params=["ray_explorer", "admissible_region", "phi_explorer"])

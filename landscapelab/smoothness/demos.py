@@ -21,7 +21,7 @@ from ..curvature import hessian
 from ..fits import loglog_slope
 from ..losses import loss_function
 from ..plotting import figure
-from . import Demo
+from ..demos import Demo
 
 __all__ = ["ray_explorer", "admissible_region", "phi_explorer"]
 
@@ -146,7 +146,8 @@ def admissible_region(lengths=(1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0), box=(60.
 
 def phi_explorer(powers=(0.5, 1.0, 1.5, 2.0, 2.5, 3.0), T_max: float = 1e4, points: int = 120) -> Demo:
     """Generalised smoothness ``||H|| <= phi(||grad L||)`` with ``phi(u) = 1 + u^p`` on the book's case T2
-    (widths (2, 3, 3, 2), tanh, square loss; T10 for the critical line): the worst ratio ``R_p(T) = max_{t <= T} ||H||_F / phi(||grad L||)``.
+    (widths (2, 3, 3, 2), tanh, square loss; T10 for the critical line): the worst ratio
+    ``R_p(T) = max_{t <= T} ||H||_F / phi(||grad L||)``.
 
     On Cooper's ray it grows like ``T^(2-p)`` for ``p < 2`` and stays bounded for ``p >= 2``. On the critical line
     (last bias = mean target, beyond the paper) the gradient is 0, so ``R_p(T)`` grows like ``T^2`` for every p.

@@ -27,7 +27,7 @@ from matplotlib.patches import Rectangle
 from .. import convexity as cv
 from .. import kernels as K
 from .. import plotting
-from . import Demo
+from ..demos import Demo
 
 LAM, THETA = 0.05, 0.025
 
@@ -46,7 +46,7 @@ def _determinant_data():
                 if cv.relu_output(a, weights) > 0.5:
                     break
             for corner in ("corrected", "paper"):
-                A = K.milne_matrix(a, weights, corner)
+                A = cv.milne_matrix(a, weights, corner)
                 data[H, seed, corner] = (a, weights, A, cv.leibniz_cycles(A), float(cv.relu_output(a, weights)),
                                          K.det(A), cv.switches(a, weights))
     return data
@@ -107,7 +107,7 @@ def determinant_demo() -> Demo:
         lines = [f"forward pass y = {y:.4g}", f"det A = {d:.4g}" + ("   (= -y: erratum E1)" if corner == "paper"
                                                                    else "   (= y, Lemma 3)"),
                  f"{len(cycles)} non-zero Leibniz terms:"]
-        for cyc, sign, prod, term in cycles[:6]:
+        for cyc, sign, _prod, term in cycles[:6]:
             lines.append(f"  ({' '.join(map(str, cyc[0]))})  sign {sign:+.0f}  term {term:+.3g}")
         if len(cycles) > 6:
             lines.append(f"  ... and {len(cycles) - 6} more")
@@ -132,8 +132,8 @@ def _qi_data():
     data = {}
     for s in QI_SCALES:
         weights = [W * s / 0.5 for W in t.weights]           # n(W) = s (beta - 1)
-        mats = {"A": K.milne_matrix(a, weights), "C_core": K.c_core_matrix(a, weights, beta),
-                "widened C (d = 3)": K.c_matrix(a, weights, beta, 3)}
+        mats = {"A": cv.milne_matrix(a, weights), "C_core": cv.c_core_matrix(a, weights, beta),
+                "widened C (d = 3)": cv.c_matrix(a, weights, beta, 3)}
         H = heavy.copy()
         H[np.arange(8) != 2, 2] = 2 * s                              # ... but with one heavy column
         mats["heavy column"] = H
@@ -430,7 +430,7 @@ def e12_figure():
 
 def depth_figure():
     """Consequence 2: Theorem 4's threshold on sqrt(l) against depth (max f = 1, lambda = 0.1, theta = 0.05), a
-    geometric decay by the factor beta per hidden layer (the note's table)."""
+    geometric decay by the factor beta per hidden layer (the table of the chapter's depth figure)."""
     fig, ax = plotting.figure(width=5.0, height=3.2)
     Hs = np.arange(1, 7)
     for beta in (2.0, 3.0, 5.0):

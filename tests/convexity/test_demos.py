@@ -6,7 +6,7 @@ import pytest
 
 from landscapelab import convexity as cv
 from landscapelab import kernels as K
-from landscapelab.demos import convexity as dc
+from landscapelab.convexity import demos as dc
 
 DEMOS = [dc.determinant_demo, dc.qi_demo, dc.curvature_demo, dc.slice_demo, dc.dropout_demo]
 
@@ -22,7 +22,7 @@ def test_demo_grid_is_small_and_frames_draw(make):
 
 def test_determinant_demo_shows_the_corner_erratum():
     data = dc._determinant_data()
-    for (H, seed, corner), (a, weights, A, cycles, y, d, _) in data.items():
+    for (_H, _seed, corner), (_a, _weights, _A, cycles, y, d, _) in data.items():
         assert y > 0
         assert d == pytest.approx(y if corner == "corrected" else -y, rel=1e-12)
         assert sum(c[3] for c in cycles) == pytest.approx(d, rel=1e-12)
@@ -56,7 +56,7 @@ def test_curvature_samples_and_empirical_threshold():
 def test_theorem4_and_minimiser_data():
     t, pts, deltas, lam_min, sq, radial = dc.theorem4_data()
     assert len(pts) >= 100 and lam_min.min() >= dc.LAM + dc.THETA and radial.min() > 0.99
-    for lam, ratio, lmin, gnorm in dc.minimiser_data():
+    for _lam, ratio, lmin, gnorm in dc.minimiser_data():
         assert ratio > 100 and lmin > 0 and gnorm < 1e-10
 
 

@@ -1,0 +1,53 @@
+"""A 2-D slice of the regularised loss in weight space around a teacher."""
+
+from __future__ import annotations
+
+
+import numpy as np
+
+from .._validate import as_float_array, positive_int
+from .derivatives import _batched_quantities
+from .network import _real, unflatten
+from .region import Teacher, max_norm_1, threshold
+
+__all__ = ["weight_slice"]
+
+
+# ------------------------------------------------------------------------------------------------ 2-D slice
+def weight_slice(t: Teacher, extent: float, grid: int = 41, lam: float = 0.05, theta: float = 0.025,
+                 seed: int = 0, directions=None) -> dict:
+    """The plane ``W* + s D_1 + u D_2`` (``|s|, |u| <= extent``, unit orthogonal random directions) sampled on a
+    ``grid x grid`` lattice: activation-region labels, ``l``, ``lambda_min`` of ``Hess l``, membership of ``U``
+    and the projected negative gradient of ``l_lambda`` (dictionary of arrays of shape ``(grid, grid)``).
+    ``lambda_min Hess l_lambda = lambda_min Hess l + 2 lambda`` for any ``lambda``."""
+    if not isinstance(t, Teacher):
+        raise TypeError(f"t: expected a Teacher, got {type(t).__name__}")
+    extent = _real(extent, "extent", low=0.0, low_open=True)
+    grid = positive_int(grid, "grid")
+    lam = _real(lam, "lam", low=0.0, low_open=True)
+    theta = _real(theta, "theta", low=0.0, low_open=True, high=lam)
+    m = t.w.size
+    if directions is None:
+        D = np.linalg.qr(np.random.default_rng(seed).standard_normal((m, 2)))[0].T
+    else:
+        D = as_float_array(directions, "directions", shape=(2, m))
+    coords = np.linspace(-extent, extent, grid)
+    S, Uc = np.meshgrid(coords, coords, indexing="xy")
+    Wb = t.w[None, :] + S.reshape(-1, 1) * D[0][None, :] + Uc.reshape(-1, 1) * D[1][None, :]
+    y, g, Hy, _, s = _batched_quantities(Wb, t.X, t.dims)
+    e = y - t.F[None, :]
+    N = t.X.shape[0]
+    hess = 2.0 / N * (np.einsum("gip,giq->gpq", g, g) + np.einsum("gi,gipq->gpq", e, Hy))
+    lam_min = np.linalg.eigvalsh(hess)[:, 0]
+    ell = np.mean(e ** 2, axis=1)
+    grad = 2.0 / N * np.einsum("gi,gip->gp", e, g) + 2.0 * lam * Wb
+    hidden = s[:, :, t.dims[0]:]                     # switches of layers 1..H+1 on every input
+    _, labels = np.unique(hidden.reshape(hidden.shape[0], -1) > 0, axis=0, return_inverse=True)
+    nW = np.array([max_norm_1(unflatten(wv, t.dims)) for wv in Wb])
+    thr = threshold(t.F, t.beta, t.H, lam, theta)
+    inU = (nW < t.beta - 1) & np.all(np.abs(e) < t.F[None, :] / 2, axis=1) & (np.sqrt(ell) < thr)
+    shape = (grid, grid)
+    return {"s": S, "u": Uc, "labels": labels.reshape(shape), "loss": ell.reshape(shape),
+            "lam_min": lam_min.reshape(shape), "in_U": inU.reshape(shape), "threshold": thr,
+            "grad_s": -(grad @ D[0]).reshape(shape), "grad_u": -(grad @ D[1]).reshape(shape),
+            "weight_norm2": np.sum(Wb ** 2, axis=1).reshape(shape), "directions": D, "extent": extent}

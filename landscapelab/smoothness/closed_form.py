@@ -1,0 +1,432 @@
+"""Exact closed forms of the gradient and Hessian of the loss on Cooper's ray (Lemmas 9-11 and the
+entry formula of Theorems 12 and 14, with the sigma'' terms the paper leaves out), for any depth >= 1."""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import autograd
+import numpy as np
+
+from .._validate import as_float_array, choice
+from ..losses import LOSSES, loss_function
+from ..nets import MLP
+
+from .assumption import assumption1
+from .depth0 import depth0_hessian
+from .ray import LOSS_NAMES, _check_net, _direction, _point_vector, _scalar_t, _ts, parameter_index, ray
+
+__all__ = ["Ray", "norms_along_ray"]
+
+
+def _output_derivatives(loss, Y, beta):
+    """Per-sample output gradient w_s and output Hessian A_s of the loss at the constant output ``beta``."""
+    n, d = Y.shape
+    if loss == "square":
+        return 2.0 * (beta[None, :] - Y), np.broadcast_to(2.0 * np.eye(d), (n, d, d))
+    p = np.exp(beta - beta.max())
+    p /= p.sum()
+    S = Y.sum(axis=1)
+    W = S[:, None] * p[None, :] - Y
+    A = S[:, None, None] * (np.diag(p) - np.outer(p, p))[None]
+    return W, A
+
+
+class Ray:
+    """Closed forms of the loss, gradient and Hessian on Cooper's ray, for both losses and any depth ``l >= 1``.
+
+    On the ray every hidden layer outputs ``sigma(c) 1`` and the network output is the constant ``beta`` (0 on the
+    paper's ray), so the output Jacobian is ``J_s(t) = J0_s + t J1_s`` and the output Hessians are affine in t.
+    With ``w_s`` and ``A_s`` the gradient and Hessian of the per-sample loss at the output ``beta``
+    (square: ``2 (beta - y_s)`` and ``2 I``; cross-entropy: ``S_s p - y_s`` and ``S_s (diag p - p p^T)``,
+    ``p = softmax(beta)``, ``S_s`` the label sum), the loss derivatives are exactly
+
+        grad L(rho(t)) = sum_s J_s^T w_s                                    = g0 + t g1
+        H L(rho(t))    = sum_s J_s^T A_s J_s + sum_s sum_j (w_s)_j Hess f_j  = H0 + t H1 + t^2 H2.
+
+    Nonzero columns of ``J_s`` (``h`` = the output of hidden layer ``l-1``: ``x_s`` if ``l = 1``, else
+    ``sigma(c) 1``; ``M`` the direction): ``b^{l+1}``: ``I``; ``M^{l+1}_{ja}``: ``sigma(c) e_j``; ``b^l_a``:
+    ``t sigma'(c) M e_a``; ``M^l_{aq}``: ``t sigma'(c) M e_a h_q`` (Lemmas 9-10 are the case ``sigma(c) = 0``,
+    ``l >= 2``). Nonzero second derivatives of ``f_j`` (Lemma 11 and the terms it omits):
+
+    * ``(M^{l+1}_{ja}, b^l_a)``: ``sigma'(c)``;  ``(M^{l+1}_{ja}, M^l_{aq})``: ``sigma'(c) h_q``;
+    * ``(b^l_a, b^l_a)``: ``t sigma''(c) M_{ja}``;  ``(b^l_a, M^l_{aq})``: ``t sigma''(c) M_{ja} h_q``;
+      ``(M^l_{aq}, M^l_{aq'})``: ``t sigma''(c) M_{ja} h_q h_{q'}``;
+    * for ``l >= 2``: ``(M^l_{aq}, b^{l-1}_q)``: ``t sigma'(c)^2 M_{ja}``;  ``(M^l_{aq}, M^{l-1}_{qe})``:
+      ``t sigma'(c)^2 M_{ja} h'_e`` with ``h'`` the output of layer ``l-2`` (``x_s`` if ``l = 2``).
+
+    Parameters
+    ----------
+    net : MLP
+        Standard parametrisation, biases, no output activation, ``depth >= 1`` (for ``depth = 0`` see
+        :func:`depth0_hessian`).
+    X, Y : arrays
+        Data, ``(n, d_in)`` and ``(n, d_out)`` (integer class labels are accepted for cross-entropy).
+    loss : {"square", "cross_entropy"}
+    c : float, optional
+        The point of Assumption 1 (default: found by :func:`activation_facts`).
+    M : array ``(d_out, c_l)``, optional
+        The direction of the last layer (default :func:`default_direction`).
+    offset : None, "critical" or array ``(d_out,)``
+        Constant part of the last bias, so that the output on the ray is ``beta = offset``. ``"critical"`` (beyond
+        the paper) chooses the mean target (square loss) or ``log`` of the mean label (cross-entropy), which makes
+        ``sum_s w_s = 0``: for ``l >= 2`` the gradient then vanishes along the whole line while the Hessian still
+        grows like ``t^2``.
+    absorb : bool
+        Beyond the paper: allow ``sigma(c) != 0`` (sigmoid, or ReLU at ``c > 0``) and add ``-t sigma(c) M 1`` to
+        the last bias, so that the output stays ``beta``; the growth argument goes through unchanged.
+    """
+
+    def __init__(self, net: MLP, X, Y, loss: str = "square", c=None, M=None, offset=None, absorb: bool = False):
+        self.net = _check_net(net, min_depth=1)
+        self.loss = choice(loss, "loss", LOSS_NAMES)
+        self.X = net.check_inputs(X)
+        self.Y = np.asarray(LOSSES[self.loss].check_targets(Y, self.X.shape[0], net.d_out), dtype=np.float64)
+        if not isinstance(absorb, (bool, np.bool_)):
+            raise TypeError(f"absorb: expected True or False, got {absorb!r}")
+        self.absorb = bool(absorb)
+        self.point_c = assumption1(net.activation, c, absorb=self.absorb)
+        self.c = self.point_c.c
+        self.M = _direction(net, self.loss, M)
+        self.offset = self._offset(offset)
+        self._build()
+
+    # -------------------------------------------------------------------------------- setup
+    def _offset(self, offset):
+        d = self.net.d_out
+        if offset is None:
+            return np.zeros(d)
+        if isinstance(offset, str):
+            choice(offset, "offset", ("critical",))
+            if self.loss == "square":
+                return self.Y.mean(axis=0)
+            mean = self.Y.sum(axis=0) / self.Y.sum()
+            if np.any(mean <= 0):
+                missing = np.flatnonzero(mean <= 0).tolist()
+                raise ValueError(f"offset='critical': class(es) {missing} never appear in Y, so no finite last bias "
+                                 "makes the gradient vanish")
+            return np.log(mean)
+        return np.array(as_float_array(offset, "offset", shape=(d,)), dtype=np.float64)
+
+    def _build(self):
+        net, X, M = self.net, self.X, self.M
+        l, n = net.depth, X.shape[0]
+        d, k = net.d_out, net.widths[l]
+        s0, s1, s2 = self.point_c.s0, self.point_c.s1, self.point_c.s2
+        index = parameter_index(net)
+        names = [f"b{l + 1}", f"M{l + 1}", f"b{l}", f"M{l}"] + ([f"b{l - 1}", f"M{l - 1}"] if l >= 2 else [])
+        self.support = np.concatenate([index[name].ravel() for name in names])
+        local = {int(p): i for i, p in enumerate(self.support)}
+        self._local = local
+        ix = {name: np.vectorize(local.__getitem__, otypes=[int])(index[name]) for name in names}
+        S = self.support.size
+        h1 = X if l == 1 else np.full((n, net.widths[l - 1]), s0)           # output of hidden layer l-1
+        h2 = None if l == 1 else (X if l == 2 else np.full((n, net.widths[l - 2]), s0))
+        W, A = _output_derivatives(self.loss, self.Y, self.offset)
+        self._W, self._A = W, A
+        r = W.sum(axis=0)
+        mW = W @ M                                                          # (n, k): M^T w_s
+
+        J0 = np.zeros((n, d, S))
+        J1 = np.zeros((n, d, S))
+        J0[:, :, ix[f"b{l + 1}"]] = np.eye(d)
+        J0[:, np.arange(d)[:, None], ix[f"M{l + 1}"]] = s0
+        J1[:, :, ix[f"b{l}"]] = s1 * M
+        J1[:, :, ix[f"M{l}"]] = s1 * M[None, :, :, None] * h1[:, None, None, :]
+        self.g0 = np.einsum("sdi,sd->i", J0, W)
+        self.g1 = np.einsum("sdi,sd->i", J1, W)
+        # Gauss-Newton part sum_s J_s^T A_s J_s through the square roots A_s = L_s L_s^T (A_s is PSD): with the
+        # stacked K = [L_s^T J_s]_s of shape (n d, S), GN = K^T K, and its nonzero spectrum is that of K K^T.
+        evals, evecs = np.linalg.eigh(A)
+        Lsqrt = evecs * np.sqrt(np.maximum(evals, 0.0))[:, None, :]
+        K0 = np.einsum("sde,sdi->sei", Lsqrt, J0).reshape(n * d, S)
+        K1 = np.einsum("sde,sdi->sei", Lsqrt, J1).reshape(n * d, S)
+        G0, G2 = K0.T @ K0, K1.T @ K1
+        G1 = K0.T @ K1
+        G1 = G1 + G1.T
+        self._K = (K0, K1)
+
+        R0 = np.zeros((S, S))
+        R1 = np.zeros((S, S))
+
+        def put(R, rows, cols, values):
+            R[rows, cols] += values
+            R[cols, rows] += values
+
+        Mo, bl, Ml = ix[f"M{l + 1}"], ix[f"b{l}"], ix[f"M{l}"]
+        put(R0, Mo, np.broadcast_to(bl, Mo.shape), s1 * r[:, None] * np.ones((1, k)))
+        G_h1 = W.T @ h1                                                      # (d, c_{l-1})
+        put(R0, np.broadcast_to(Mo[:, :, None], (d, k, h1.shape[1])), np.broadcast_to(Ml[None], (d, k, h1.shape[1])),
+            s1 * np.broadcast_to(G_h1[:, None, :], (d, k, h1.shape[1])))
+        mu = mW.sum(axis=0)
+        R1[bl, bl] += s2 * mu
+        put(R1, np.broadcast_to(bl[:, None], Ml.shape), Ml, s2 * (mW.T @ h1))
+        T = np.einsum("sa,sq,sr->aqr", mW, h1, h1)
+        for a in range(k):
+            R1[np.ix_(Ml[a], Ml[a])] += s2 * T[a]
+        if l >= 2:
+            bp, Mp = ix[f"b{l - 1}"], ix[f"M{l - 1}"]
+            c_prev = bp.size
+            put(R1, Ml, np.broadcast_to(bp[None, :], Ml.shape), s1 ** 2 * mu[:, None] * np.ones((1, c_prev)))
+            K = mW.T @ h2                                                     # (k, c_{l-2})
+            put(R1, np.broadcast_to(Ml[:, :, None], (k, c_prev, h2.shape[1])),
+                np.broadcast_to(Mp[None], (k, c_prev, h2.shape[1])),
+                s1 ** 2 * np.broadcast_to(K[:, None, :], (k, c_prev, h2.shape[1])))
+        self._GN = (G0, G1, G2)
+        self.H0, self.H1, self.H2 = G0 + R0, G1 + R1, G2
+        nonzero = (self.H0 != 0) | (self.H1 != 0) | (self.H2 != 0)
+        self._entries = (self.H0[nonzero], self.H1[nonzero], self.H2[nonzero])
+        self._bl0 = int(bl[0])                                              # local index of b^l_1
+
+    # -------------------------------------------------------------------------------- points and values
+    def __repr__(self) -> str:
+        extra = "" if not np.any(self.offset) else ", offset=..."
+        return (f"Ray({self.net!r}, n={self.X.shape[0]}, loss={self.loss!r}, c={self.c!r}"
+                f"{extra}{', absorb=True' if self.absorb else ''})")
+
+    def point(self, t) -> np.ndarray:
+        """Flat parameters rho(t): hidden ``M^i = 0``, ``b^i = c``; ``M^{l+1} = t M``;
+        ``b^{l+1} = offset - t sigma(c) M 1`` (0 on the paper's ray)."""
+        t = _scalar_t(t)
+        bias = self.offset - t * self.point_c.s0 * self.M.sum(axis=1)
+        return _point_vector(self.net, t, self.c, self.M, bias)
+
+    def loss_function(self):
+        """``landscapelab.loss_function`` for this network, data and loss (for autograd cross-checks)."""
+        return loss_function(self.net, self.X, self.Y, loss=self.loss)
+
+    def loss_value(self) -> float:
+        """The loss on the ray, the same for every t: ``sum_s ||beta - y_s||^2`` (square; ``sum_s ||y_s||^2`` on the
+        paper's ray) or ``sum_s (S_s logsumexp(beta) - y_s . beta)`` (cross-entropy; ``n log d_out`` under
+        Assumption 2)."""
+        beta, Y = self.offset, self.Y
+        if self.loss == "square":
+            return float(np.sum((beta[None, :] - Y) ** 2))
+        lse = beta.max() + np.log(np.sum(np.exp(beta - beta.max())))
+        return float(np.sum(Y.sum(axis=1) * lse - Y @ beta))
+
+    def _expand(self, v):
+        out = np.zeros(self.net.n_params)
+        out[self.support] = v
+        return out
+
+    def gradient(self, t) -> np.ndarray:
+        """Closed-form gradient ``g0 + t g1`` at rho(t), shape ``(P,)``."""
+        return self._expand(self.g0 + _scalar_t(t) * self.g1)
+
+    def _support_hessian(self, t):
+        return self.H0 + t * self.H1 + t * t * self.H2
+
+    def hessian(self, t) -> np.ndarray:
+        """Closed-form Hessian ``H0 + t H1 + t^2 H2`` at rho(t), shape ``(P, P)`` (zero outside the support)."""
+        t = _scalar_t(t)
+        H = np.zeros((self.net.n_params,) * 2)
+        H[np.ix_(self.support, self.support)] = self._support_hessian(t)
+        return H
+
+    def gauss_newton(self, t) -> np.ndarray:
+        """The Gauss-Newton part ``sum_s J_s^T A_s J_s`` at rho(t), shape ``(P, P)``."""
+        t = _scalar_t(t)
+        G0, G1, G2 = self._GN
+        H = np.zeros((self.net.n_params,) * 2)
+        H[np.ix_(self.support, self.support)] = G0 + t * G1 + t * t * G2
+        return H
+
+    def blocks(self, t) -> dict[tuple[str, str], np.ndarray]:
+        """The nonzero Hessian blocks at rho(t), keyed by parameter names (``("b2", "b2")``, ``("M3", "b2")``, ...),
+        each shaped ``shape(p) + shape(q)`` (e.g. ``(M3, b2)``: ``(d_out, c_2, c_2)``)."""
+        H = self.hessian(t)
+        index = parameter_index(self.net)
+        l = self.net.depth
+        pairs = [(f"b{l}", f"b{l}"), (f"b{l}", f"b{l + 1}"), (f"b{l + 1}", f"b{l + 1}"), (f"M{l + 1}", f"b{l}"),
+                 (f"M{l + 1}", f"M{l}"), (f"b{l}", f"M{l}"), (f"M{l}", f"M{l}")]
+        if l >= 2:
+            pairs += [(f"M{l}", f"b{l - 1}"), (f"M{l}", f"M{l - 1}")]
+        out = {}
+        for p, q in pairs:
+            block = H[np.ix_(index[p].ravel(), index[q].ravel())].reshape(index[p].shape + index[q].shape)
+            if np.any(block):
+                out[(p, q)] = block
+        return out
+
+    def entry(self, t, p, q):
+        """Hessian entry between two named parameters, e.g. ``entry(t, ("b", 2, 0), ("b", 2, 0))`` for
+        ``d^2 L / (d b^2_1)^2`` (indices 0-based; weights as ``("M", i, row, col)``). ``t`` may be an array."""
+        index = parameter_index(self.net)
+        flat = []
+        for name in (p, q):
+            kind, layer, *pos = name
+            flat.append(int(index[f"{kind}{layer}"][tuple(pos)]))
+        ts = _ts(t)
+        if not all(f in self._local for f in flat):
+            out = np.zeros_like(ts)
+        else:
+            i, j = (self._local[f] for f in flat)
+            out = self.H0[i, j] + ts * self.H1[i, j] + ts * ts * self.H2[i, j]
+        return float(out) if out.ndim == 0 else out
+
+    def leading_entry(self) -> tuple[float, float, float]:
+        """Coefficients ``(constant, t, t^2)`` of ``d^2 L / (d b^l_1)^2`` on the ray: the t^2 coefficient is the
+        paper's ``2 n sigma'(c)^2 ||M e_1||^2`` (square) or ``n sigma'(c)^2 (1/d - 1/d^2)`` (cross-entropy, M = I); the
+        t coefficient is the ``sigma''(c) (M^T sum_s w_s)_1`` correction."""
+        i = self._bl0
+        return float(self.H0[i, i]), float(self.H1[i, i]), float(self.H2[i, i])
+
+    # -------------------------------------------------------------------------------- norms along the ray
+    def gradient_norm(self, t):
+        """``||grad L(rho(t))||`` (Euclidean); ``t`` a number or an array."""
+        ts = _ts(t)
+        out = np.sqrt(np.maximum(self.g0 @ self.g0 + 2 * ts * (self.g0 @ self.g1) + ts ** 2 * (self.g1 @ self.g1), 0))
+        return float(out) if out.ndim == 0 else out
+
+    def _per_t(self, t, fn):
+        ts = _ts(t)
+        out = np.array([fn(float(u)) for u in np.atleast_1d(ts)])
+        return float(out[0]) if ts.ndim == 0 else out
+
+    def frobenius_norm(self, t):
+        """``||H L(rho(t))||_F`` (Cooper's choice of norm, Remark 2); ``t`` a number or an array.
+
+        Evaluated entry by entry on the nonzero pattern, ``sqrt(sum (h0 + t h1 + t^2 h2)^2)``, so there is no
+        cancellation between the coefficients."""
+        ts = _ts(t)
+        h0, h1, h2 = self._entries
+        flat = np.atleast_1d(ts)
+        out = np.empty(flat.shape)
+        step = max(1, 2_000_000 // max(1, h0.size))
+        for start in range(0, flat.size, step):
+            u = flat[start:start + step, None]
+            out[start:start + step] = np.sqrt(np.sum((h0 + u * h1 + u * u * h2) ** 2, axis=1))
+        return float(out[0]) if ts.ndim == 0 else out
+
+    def operator_norm(self, t):
+        """``||H L(rho(t))||_op``, the largest absolute eigenvalue (Definition 1's norm); dense ``eigvalsh`` on the
+        support (size ``S``) for ``S <= 600``, ARPACK (``scipy.sparse.linalg.eigsh``) beyond."""
+        return self._per_t(t, lambda u: _largest_magnitude(self._support_hessian(u)))
+
+    def gauss_newton_norm(self, t):
+        """Operator norm of the Gauss-Newton part ``sum_s J_s^T A_s J_s`` (positive semi-definite), computed from the
+        smaller of its ``(S, S)`` form and the Gram matrix ``K K^T`` of size ``n d_out``."""
+        K0, K1 = self._K
+        if K0.shape[0] < K0.shape[1]:
+            C00, C01, C11 = K0 @ K0.T, K0 @ K1.T, K1 @ K1.T
+            C01 = C01 + C01.T
+            return self._per_t(t, lambda u: float(np.linalg.eigvalsh(C00 + u * C01 + u * u * C11)[-1]))
+        G0, G1, G2 = self._GN
+        return self._per_t(t, lambda u: float(np.linalg.eigvalsh(G0 + u * G1 + u * u * G2)[-1]))
+
+    def hessian_norm(self, t, norm: str = "frobenius"):
+        """``||H L(rho(t))||`` in the given norm (``"frobenius"`` or ``"operator"``)."""
+        norm = choice(norm, "norm", ("frobenius", "operator"))
+        return self.frobenius_norm(t) if norm == "frobenius" else self.operator_norm(t)
+
+    def growth(self, t=None) -> dict[str, float]:
+        """Log-log slopes of ``||grad L||``, ``||H||_F`` and ``||H||_op`` against t, fitted on ``t`` (default: 20
+        points from 1e2 to 1e4, where the asymptotic exponents 1, 2, 2 of Theorems 12 and 14 are reached)."""
+        ts = np.geomspace(1e2, 1e4, 20) if t is None else _ts(t)
+        from ..fits import loglog_slope
+
+        return {name: loglog_slope(ts, values)[0] for name, values in (
+            ("gradient", self.gradient_norm(ts)), ("frobenius", self.frobenius_norm(ts)),
+            ("operator", self.operator_norm(ts)))}
+
+    def autograd_error(self, t) -> float:
+        """Largest entry error of the closed-form gradient and Hessian at rho(t) against autograd applied to the
+        network's forward pass (an oracle that shares no code with the closed forms), relative to
+        ``max(1, largest autograd entry)``."""
+        t = _scalar_t(t)
+        f = self.loss_function()
+        w = self.point(t)
+        g = np.asarray(autograd.grad(f.__call__)(w))
+        H = np.asarray(autograd.hessian(f.__call__)(w))
+        return max(float(np.abs(self.gradient(t) - g).max() / max(1.0, np.abs(g).max())),
+                   float(np.abs(self.hessian(t) - H).max() / max(1.0, np.abs(H).max())))
+
+    # -------------------------------------------------------------------------------- violations
+    def certificate(self, L0: float, L1: float) -> float:
+        """A t* beyond which (L0, L1)-smoothness fails on the ray in every norm (the book's case T12, any loss).
+
+        With the leading entry ``a t^2 + b t + e`` (``a > 0``), ``|H_ii| <= ||H||`` and
+        ``||g(t)|| <= ||g0|| + t ||g1||``, the inequality ``a t^2 - |b| t - |e| > L0 + L1 (||g0|| + t ||g1||)`` holds
+        for every ``t > t* = (beta + sqrt(beta^2 + 4 a gamma)) / (2 a)``, ``beta = |b| + L1 ||g1||``,
+        ``gamma = L0 + |e| + L1 ||g0||``.
+        """
+        L0, L1 = _nonnegative(L0, "L0"), _nonnegative(L1, "L1")
+        e, b, a = self.leading_entry()
+        if a <= 1e-12 * max(1.0, float(np.abs(self.H0).max())):
+            raise ValueError("certificate: the t^2 coefficient of the leading entry is 0 for this direction M "
+                             "(e.g. M = Omega with cross-entropy), so the ray gives no violation")
+        beta = abs(b) + L1 * np.linalg.norm(self.g1)
+        gamma = L0 + abs(e) + L1 * np.linalg.norm(self.g0)
+        return float((beta + math.sqrt(beta * beta + 4 * a * gamma)) / (2 * a))
+
+    def first_violation(self, L0: float, L1: float, norm: str = "frobenius", t_max: float | None = None,
+                        grid: int = 400) -> float:
+        """The smallest ``t >= 0`` found with ``||H(rho(t))|| > L0 + L1 ||grad L(rho(t))||`` (``inf`` if none up to
+        ``t_max``, default ``2 certificate(L0, L1)``), located on a geometric grid and refined by bisection."""
+        L0, L1 = _nonnegative(L0, "L0"), _nonnegative(L1, "L1")
+        if t_max is None:
+            t_max = 2.0 * self.certificate(L0, L1)
+        excess = lambda u: self.hessian_norm(u, norm) - L0 - L1 * self.gradient_norm(u)  # noqa: E731
+        ts = np.concatenate([[0.0], np.geomspace(min(1e-3, t_max), t_max, grid)])
+        values = np.array([excess(u) for u in ts])
+        bad = np.flatnonzero(values > 0)
+        if bad.size == 0:
+            return math.inf
+        j = bad[0]
+        if j == 0:
+            return 0.0
+        lo, hi = ts[j - 1], ts[j]
+        for _ in range(200):
+            mid = 0.5 * (lo + hi)
+            if mid in (lo, hi):
+                break
+            lo, hi = (lo, mid) if excess(mid) > 0 else (mid, hi)
+        return float(hi)
+
+
+def _largest_magnitude(H) -> float:
+    if H.shape[0] <= 600:
+        return float(np.abs(np.linalg.eigvalsh(H)).max())
+    from scipy.sparse.linalg import eigsh
+
+    value = eigsh(H, k=1, which="LM", v0=np.ones(H.shape[0]), tol=1e-13, return_eigenvectors=False)
+    return float(abs(value[0]))
+
+
+def _nonnegative(x, name):
+    if isinstance(x, bool) or not isinstance(x, numbers.Real) or not (x >= 0) or not math.isfinite(x):
+        raise ValueError(f"{name}: expected a finite number >= 0, got {x!r}")
+    return float(x)
+
+
+
+# ------------------------------------------------------------------------------------------------ along a ray
+def norms_along_ray(net: MLP, X, Y, t, loss: str = "square", M=None, **ray_options) -> dict[str, np.ndarray]:
+    """Gradient and Hessian norms at rho(t) for every t in ``t``, for any depth (closed forms throughout).
+
+    Returns a dict with the arrays ``"t"``, ``"gradient"`` (Euclidean), ``"frobenius"``, ``"operator"`` and
+    ``"gauss_newton"`` (operator norm of the Gauss-Newton part). For ``depth >= 1`` this is :class:`Ray` (extra
+    keyword arguments go to it); for ``depth = 0`` the ray is ``(t M, 0)``, the Hessian is :func:`depth0_hessian`
+    (equal to its Gauss-Newton part, the output being linear) and the gradient is the network's exact backward pass.
+    """
+    ts = np.atleast_1d(_ts(t))
+    _check_net(net)
+    if net.depth >= 1:
+        r = Ray(net, X, Y, loss=loss, M=M, **ray_options)
+        return {"t": ts, "gradient": r.gradient_norm(ts), "frobenius": r.frobenius_norm(ts),
+                "operator": r.operator_norm(ts), "gauss_newton": r.gauss_newton_norm(ts)}
+    if ray_options:
+        raise ValueError(f"{', '.join(ray_options)}: options of the ray through hidden layers; the network has none")
+    f = loss_function(net, X, Y, loss=loss)
+    grad, frob, op = [], [], []
+    for u in ts:
+        w = ray(net, float(u), loss=loss, M=M)
+        H = depth0_hessian(net, f.X, f.Y, w, loss=loss)
+        grad.append(np.linalg.norm(f.gradient(w)))
+        frob.append(np.linalg.norm(H))
+        op.append(np.abs(np.linalg.eigvalsh(H)).max())
+    op = np.array(op)
+    return {"t": ts, "gradient": np.array(grad), "frobenius": np.array(frob), "operator": op, "gauss_newton": op}
+

@@ -1,0 +1,121 @@
+"""Every claim registered for `landscapelab verify` must pass, and the CLI must report it as ARCHITECTURE.md says."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from landscapelab import checks, cli
+from landscapelab.checks import Result, claim
+
+CLAIMS = checks.registry()
+
+
+@pytest.mark.parametrize("entry", CLAIMS, ids=[f"{c.chapter}: {c.claim}" for c in CLAIMS])
+def test_claim_holds(entry):
+    row = checks.run_claim(entry)
+    assert row.passed, f"{row.claim}: measured {row.measured}, expected {row.expected}"
+
+
+def test_every_chapter_name_is_known_and_core_has_the_issue_rows():
+    assert {c.chapter for c in CLAIMS} <= set(checks.CHAPTERS)
+    core = [c.claim for c in checks.registry("core")]
+    assert any("HVP" in c for c in core) and any("Lanczos" in c for c in core)
+    assert any("trace" in c for c in core) and any("flatten" in c for c in core)
+
+
+def test_cli_json_has_the_documented_keys(capsys):
+    assert cli.main(["verify", "--json", "--chapter", "core"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows and all(set(r) == {"chapter", "claim", "measured", "expected", "passed", "seconds"} for r in rows)
+    assert all(r["chapter"] == "core" and r["passed"] is True for r in rows)
+
+
+def test_cli_exits_1_when_a_claim_fails(capsys, monkeypatch):
+    monkeypatch.setattr(checks, "_REGISTRY", {k: list(v) for k, v in checks._REGISTRY.items()})
+
+    @claim("core", "a deliberately false claim")
+    def false_claim():
+        return Result("1", "2", False)
+
+    @claim("core", "a crashing claim")
+    def crashing_claim():
+        raise RuntimeError("boom")
+
+    assert cli.main(["verify", "--chapter", "core"]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL" in out and "error: RuntimeError: boom" in out and "2 FAILED" in out
+
+
+def test_console_script_is_installed():
+    out = subprocess.run([sys.executable, "-m", "landscapelab.cli", "verify", "--list", "--chapter", "core"],
+                         capture_output=True, text=True, check=True).stdout
+    assert "core: R-operator HVP" in out
+
+
+def test_unknown_chapter_is_refused():
+    with pytest.raises(ValueError, match="chapter: expected one of core"):
+        checks.registry("optics")
+    with pytest.raises(SystemExit):
+        cli.main(["verify", "--chapter", "optics"])
+
+
+def test_unknown_or_empty_chapter_exits_2(capsys):
+    for name in ("optics", "linearitty"):
+        with pytest.raises(SystemExit) as stop:
+            cli.main(["verify", "--chapter", name])
+        assert stop.value.code == 2
+        assert "no claims are registered" in capsys.readouterr().err
+
+
+def test_chapters_are_discovered_in_book_order():
+    found = checks.chapters()
+    assert found[:3] == ("core", "smoothness", "convexity")
+    modules = checks.check_modules()
+    assert "landscapelab.smoothness.checks" in modules and "landscapelab.convexity.checks" in modules
+
+
+def test_version_module_entry_point_and_list_json():
+    import landscapelab
+
+    out = subprocess.run([sys.executable, "-m", "landscapelab", "--version"], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == f"landscapelab {landscapelab.__version__}"
+    listed = subprocess.run([sys.executable, "-m", "landscapelab", "verify", "--list", "--json", "--chapter", "core"],
+                            capture_output=True, text=True, check=True).stdout
+    entries = json.loads(listed)
+    assert entries and all(set(e) == {"chapter", "claim"} and e["chapter"] == "core" for e in entries)
+
+
+def test_closed_pipe_is_a_clean_exit(monkeypatch):
+    """`landscapelab verify | head`: the reader closed the pipe; no traceback, the status is the command's."""
+    import os
+
+    read_end, write_end = os.pipe()
+
+    class ClosedPipe:
+        def write(self, text):
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def flush(self):
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def fileno(self):
+            return write_end
+
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())
+    try:
+        assert cli.main(["verify", "--list", "--chapter", "core"]) == 0
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+
+
+def test_package_namespace():
+    import landscapelab as ll
+
+    assert not hasattr(ll, "optics")
+    namespace = {}
+    exec("from landscapelab import *", namespace)
+    assert {"MLP", "smoothness", "convexity", "sweep", "tangent_kernel_operator"} <= set(namespace)
