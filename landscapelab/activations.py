@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from collections.abc import Callable
 
 import autograd.numpy as anp
-from autograd.scipy.special import erf as _erf
+from autograd.extend import defjvp, defvjp, primitive
 
 __all__ = ["Activation", "get", "names", "register"]
 
@@ -89,8 +89,21 @@ def _tanh_d2(x):
     return -2.0 * t * (1.0 - t**2)
 
 
+@primitive
+def _erf(x):
+    """The error function, differentiable by autograd. SciPy's ``erf`` is imported on first use only:
+    ``autograd.scipy.special`` would import ``scipy.stats`` and ``scipy.integrate`` with the package (about 1 s)."""
+    from scipy.special import erf
+
+    return erf(x)
+
+
 def _erf_d1(x):
     return _TWO_OVER_SQRT_PI * anp.exp(-(x**2))
+
+
+defvjp(_erf, lambda ans, x: lambda g: g * _erf_d1(x))
+defjvp(_erf, lambda g, ans, x: g * _erf_d1(x))
 
 
 def _erf_d2(x):

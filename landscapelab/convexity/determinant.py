@@ -36,7 +36,7 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
-from numba import njit
+from .._numba import njit
 
 from ..kernels.determinant import _all_finite
 from .._validate import as_float_array, choice, positive_int

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+from .._numba import njit
 
 from .._validate import as_float_array, positive_int
 

@@ -21,7 +21,7 @@ names and signatures are in :mod:`landscapelab.kernels.reference`.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from .._numba import njit
 
 from .._validate import as_float_array, choice
 from .determinant import _check_square
