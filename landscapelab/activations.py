@@ -216,7 +216,18 @@ _REGISTRY: dict[str, Activation] = {}
 
 
 def register(activation: Activation) -> Activation:
-    """Add an activation to the registry so that :func:`get` and ``MLP(activation=name)`` find it."""
+    """Add an activation to the registry so that :func:`get` and ``MLP(activation=name)`` find it.
+
+    Parameters
+    ----------
+    activation : Activation
+        The activation; its ``name`` is the key (an existing entry of that name is replaced).
+
+    Returns
+    -------
+    Activation
+        The same object, so that ``register`` can be used as an expression.
+    """
     if not isinstance(activation, Activation):
         raise TypeError(f"register: expected an Activation, got {type(activation).__name__}")
     _REGISTRY[activation.name] = activation
@@ -242,12 +253,26 @@ for _act in (
 
 
 def names() -> list[str]:
-    """Names of all registered activations, in registration order."""
+    """Names of all registered activations, in registration order.
+
+    Returns
+    -------
+    list of str
+    """
     return list(_REGISTRY)
 
 
 def get(name: str | Activation) -> Activation:
     """Look up an activation by name (an :class:`Activation` is returned unchanged).
+
+    Parameters
+    ----------
+    name : str or Activation
+        A registered name (see :func:`names`) or an activation.
+
+    Returns
+    -------
+    Activation
 
     Raises
     ------

@@ -35,7 +35,19 @@ def loglog_slope(x, y) -> tuple[float, float]:
 
 @dataclass(frozen=True)
 class SlopeFit:
-    """A log-log slope fitted to seed means, with a bootstrap interval over the seeds."""
+    """A log-log slope fitted to seed means, with a bootstrap interval over the seeds.
+
+    Parameters
+    ----------
+    slope, intercept : float
+        The fit of ``log mean Y = slope log x + intercept``.
+    low, high : float
+        The bootstrap interval of the slope.
+    level : float
+        Its coverage.
+    n_seeds : int
+        Number of seeds.
+    """
 
     slope: float
     intercept: float

@@ -19,8 +19,27 @@ __all__ = ["square", "cross_entropy", "loss_function", "LossFunction", "LOSSES"]
 
 
 def square(pred, Y):
-    """Sum over samples and outputs of ``(pred - Y)**2`` (Cooper eq. 13; no 1/2, no 1/n)."""
+    """Sum over samples and outputs of ``(pred - Y)**2`` (Cooper's eq. 13; no 1/2, no 1/n).
+
+    Parameters
+    ----------
+    pred : array (n, d_out)
+        Network outputs (autograd boxes pass through).
+    Y : array (n, d_out)
+        Targets, of the same shape: a ``(n,)`` vector against ``(n, 1)`` outputs is refused, not broadcast.
+
+    Returns
+    -------
+    float (or an autograd box)
+    """
+    _same_shape(pred, Y)
     return anp.sum((pred - Y) ** 2)
+
+
+def _same_shape(pred, Y):
+    if anp.shape(pred) != anp.shape(Y):
+        raise ValueError(f"Y: expected the shape of the predictions {anp.shape(pred)}, got {anp.shape(Y)} "
+                         "(reshape the targets; a (n,) vector against (n, 1) outputs would broadcast to (n, n))")
 
 
 def _logsumexp(x, axis):
@@ -31,7 +50,20 @@ def _logsumexp(x, axis):
 
 
 def cross_entropy(pred, Y):
-    """Sum over samples of ``-sum_j Y_j log softmax(pred)_j`` (Cooper eq. 14). ``Y`` may hold soft labels."""
+    """Sum over samples of ``-sum_j Y_j log softmax(pred)_j`` (Cooper's eq. 14).
+
+    Parameters
+    ----------
+    pred : array (n, d_out)
+        Network outputs (logits).
+    Y : array (n, d_out)
+        Non-negative targets of the same shape: one-hot rows or soft labels.
+
+    Returns
+    -------
+    float (or an autograd box)
+    """
+    _same_shape(pred, Y)
     log_softmax = pred - _logsumexp(pred, axis=1)
     return -anp.sum(Y * log_softmax)
 
@@ -88,12 +120,25 @@ LOSSES = {"square": _Square, "cross_entropy": _CrossEntropy}
 
 
 class LossFunction:
-    """``f(w) = scale * loss(net(w, X), Y)``, with fast exact derivatives.
+    """``f(w) = scale * loss(net(w, X), Y)``, with fast exact derivatives (see :func:`loss_function`).
 
     Calling ``f(w)`` runs the autograd-traceable forward pass. ``f.gradient``, ``f.hvp`` and ``f.gnvp`` are
     hand-written passes; ``hvp`` and ``gnvp`` accept one vector ``(P,)`` or a batch ``(k, P)``. The forward and
-    backward quantities at the last ``w`` are cached, so repeated products at one point (Lanczos) cost only the
-    R-operator passes.
+    backward quantities at the last ``w`` are kept (with a private copy of ``w``), so repeated products at one point
+    (Lanczos) cost only the R-operator passes, and updating ``w`` in place between calls is safe.
+
+    Parameters
+    ----------
+    net : MLP
+        The network.
+    X : array (n, d_in)
+        Inputs, one sample per row.
+    Y : array (n, d_out), or integer labels (n,) for cross-entropy
+        Targets.
+    loss : {"square", "cross_entropy"}
+        The loss.
+    scale : float
+        Multiplies the loss (``1/n`` for a mean, ``0.5`` for the halved square loss).
     """
 
     def __init__(self, net: MLP, X, Y, loss: str = "square", scale: float = 1.0):
@@ -236,11 +281,15 @@ def loss_function(net: MLP, X, Y, loss: str = "square", scale: float = 1.0) -> L
         The network.
     X : array, shape (n, d_in)
         Inputs, one sample per row.
-    Y : array, shape (n, d_out); for ``loss="cross_entropy"`` also integer labels of shape (n,)
-        Targets, one row per sample; integer labels of shape (n,) for cross-entropy.
+    Y : array, shape (n, d_out)
+        Targets; for ``loss="cross_entropy"`` also integer labels of shape (n,).
     loss : {"square", "cross_entropy"}
-        The loss.
+        Cooper's eq. 13 or 14 (sums over samples).
     scale : float
         Multiplies the loss (e.g. ``1/n`` for a mean, ``0.5`` for the halved square loss).
+
+    Returns
+    -------
+    LossFunction
     """
     return LossFunction(net, X, Y, loss=loss, scale=scale)

@@ -13,9 +13,32 @@ __all__ = ["gradient_descent"]
 def gradient_descent(f, w0, lr: float, steps: int, record_every: int = 1, progress: bool = False):
     """Run ``w <- w - lr * grad f(w)`` for ``steps`` steps.
 
-    Returns ``(w, history)``: the final point and a dict with ``"step"``, ``"loss"`` and ``"grad_norm"`` arrays
-    recorded every ``record_every`` steps (and at the start and the end). ``f`` may carry a fast ``f.gradient``.
-    Stops early with a ``FloatingPointError`` if the iterates overflow (learning rate too large).
+    Parameters
+    ----------
+    f : callable
+        A scalar function of the flat parameters (a fast ``f.gradient`` and ``f.value`` are used if present).
+    w0 : array (P,)
+        The starting point (copied).
+    lr : float
+        The step size, positive.
+    steps : int
+        Number of steps.
+    record_every : int
+        Record the loss and gradient norm every this many steps (and at the start and the end).
+    progress : bool
+        Show a progress bar.
+
+    Returns
+    -------
+    w : ndarray (P,)
+        The final point.
+    history : dict of ndarray
+        ``"step"``, ``"loss"`` and ``"grad_norm"``.
+
+    Raises
+    ------
+    FloatingPointError
+        If the iterates overflow (the step size is too large), with the step where it happened.
     """
     w = as_float_array(w0, "w0", ndim=1).copy()
     steps = positive_int(steps, "steps")

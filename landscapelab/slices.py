@@ -16,7 +16,22 @@ __all__ = ["filter_normalized_direction", "slice_2d"]
 
 
 def filter_normalized_direction(net: MLP, w, seed: int = 0) -> np.ndarray:
-    """A Gaussian direction with every weight row rescaled to the norm of the matching row of ``w`` (biases 0)."""
+    """A Gaussian direction with every weight row rescaled to the norm of the matching row of ``w`` (biases 0):
+    the filter normalisation of Li, Xu, Taylor, Studer and Goldstein (2018) for loss-surface plots.
+
+    Parameters
+    ----------
+    net : MLP
+        The network.
+    w : array (P,)
+        The point whose row norms set the scale.
+    seed : int
+        Seed of the Gaussian direction.
+
+    Returns
+    -------
+    ndarray (P,)
+    """
     if not isinstance(net, MLP):
         raise TypeError(f"net: expected a landscapelab.MLP, got {type(net).__name__}")
     w = net.check_params(w)
@@ -32,8 +47,24 @@ def filter_normalized_direction(net: MLP, w, seed: int = 0) -> np.ndarray:
 def slice_2d(f, w, d1, d2, extent: float = 1.0, n: int = 41):
     """Values of ``f`` on the square ``[-extent, extent]^2`` of the plane ``w + a d1 + b d2``.
 
-    Returns ``(a, b, values)`` with ``values[i, j] = f(w + a[j] d1 + b[i] d2)`` (rows follow ``b``, as
-    ``matplotlib.contour(a, b, values)`` expects). ``f`` may carry a fast ``f.value``.
+    Parameters
+    ----------
+    f : callable
+        A scalar function of the flat parameters (a fast ``f.value`` is used if present).
+    w : array (P,)
+        The centre.
+    d1, d2 : array (P,)
+        The two directions.
+    extent : float
+        Half-width of the square, positive.
+    n : int
+        Grid points per side.
+
+    Returns
+    -------
+    (a, b, values)
+        ``values[i, j] = f(w + a[j] d1 + b[i] d2)`` (rows follow ``b``, as ``matplotlib.contour(a, b, values)``
+        expects).
     """
     w = as_float_array(w, "w", ndim=1)
     d1 = as_float_array(d1, "d1", shape=w.shape)

@@ -30,7 +30,19 @@ __all__ = ["Problem", "random_problem", "rel_error", "check_gradient", "check_hv
 
 @dataclass(frozen=True)
 class Problem:
-    """A network, its data, the loss function and a point: what most tests start from."""
+    """A network, its data, the loss function and a point: what most tests start from.
+
+    Parameters
+    ----------
+    net : MLP
+        The network.
+    X, Y : ndarray
+        Inputs and targets.
+    f : LossFunction
+        The loss function.
+    w : ndarray (P,)
+        The point.
+    """
 
     net: MLP
     X: np.ndarray

@@ -32,7 +32,17 @@ _CHAPTER_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 @dataclass
 class Result:
-    """What a check measured, what the theory says, and whether they agree."""
+    """What a check measured, what the theory says, and whether they agree.
+
+    Parameters
+    ----------
+    measured : str
+        The measured value(s), formatted for the table.
+    expected : str
+        The value or law the theory predicts.
+    passed : bool
+        Whether the measurement agrees with the prediction.
+    """
 
     measured: str
     expected: str
@@ -41,7 +51,21 @@ class Result:
 
 @dataclass
 class Row:
-    """One line of ``landscapelab verify``."""
+    """One line of ``landscapelab verify``.
+
+    Parameters
+    ----------
+    chapter : str
+        The chapter key.
+    claim : str
+        The claim.
+    measured, expected : str
+        As in :class:`Result`.
+    passed : bool
+        Whether the claim held.
+    seconds : float
+        Time the check took.
+    """
 
     chapter: str
     claim: str
@@ -51,7 +75,12 @@ class Row:
     seconds: float
 
     def as_dict(self) -> dict:
-        """The row as a plain dict with the keys of ``landscapelab verify --json``."""
+        """The row as a plain dict with the keys of ``landscapelab verify --json``.
+
+        Returns
+        -------
+        dict
+        """
         return asdict(self)
 
 
@@ -120,7 +149,12 @@ def _load_all() -> None:
 
 
 def chapters() -> tuple[str, ...]:
-    """Chapter keys that have claims, in book order (``core`` first)."""
+    """Chapter keys that have claims, in book order (``core`` first).
+
+    Returns
+    -------
+    tuple of str
+    """
     _load_all()
     order = {chapter: min(c.position for c in entries) if chapter != "core" else -1
              for chapter, entries in _REGISTRY.items() if entries}
@@ -153,6 +187,17 @@ def registry(chapter: str | None = None) -> list[_Claim]:
 
 
 def run_claim(entry: _Claim) -> Row:
+    """Run one registered check and time it; a check that raises is a failed claim, reported, not raised.
+
+    Parameters
+    ----------
+    entry : registry entry
+        An element of :func:`registry`.
+
+    Returns
+    -------
+    Row
+    """
     start = time.perf_counter()
     try:
         result = entry.fn()
@@ -163,7 +208,19 @@ def run_claim(entry: _Claim) -> Row:
 
 
 def run(chapter: str | None = None, progress: bool = False) -> list[Row]:
-    """Run the checks (of one chapter, if given) and return their rows."""
+    """Run the checks (of one chapter, if given) and return their rows.
+
+    Parameters
+    ----------
+    chapter : str, optional
+        A chapter key (default: every chapter).
+    progress : bool
+        Show a progress bar.
+
+    Returns
+    -------
+    list of Row
+    """
     claims = registry(chapter)
     if progress:
         from tqdm.auto import tqdm
@@ -175,8 +232,19 @@ def run(chapter: str | None = None, progress: bool = False) -> list[Row]:
 def table(chapter: str | None = None, rows: list[Row] | None = None, seconds: bool = True) -> str:
     """Plain-text table of the rows (running the checks of ``chapter`` if ``rows`` is not given).
 
-    ``seconds=False`` leaves out the timing column, so that the table is identical from run to run (the book
-    prints it that way in cells that nbval compares).
+    Parameters
+    ----------
+    chapter : str, optional
+        The chapter to run when ``rows`` is None.
+    rows : list of Row, optional
+        Rows already computed.
+    seconds : bool
+        Include the timing column; ``seconds=False`` makes the table identical from run to run (the book prints it that
+        way in cells that nbval compares).
+
+    Returns
+    -------
+    str
     """
     rows = run(chapter) if rows is None else rows
     headers = ("chapter", "claim", "measured", "expected", "result", "s")[: 6 if seconds else 5]

@@ -19,7 +19,7 @@ import numpy as np
 
 from .._validate import as_float_array, positive_int
 from .estimators import eigenvalues, hessian_trace, lanczos_quadrature, spectral_density, symmetric_operator
-from .lanczos import ConvergenceWarning, LanczosResult, lanczos
+from .krylov import ConvergenceWarning, LanczosResult, lanczos
 from .operators import (CurvatureOperator, SupportsHVP, as_operator, ggn_operator, hessian_operator, jacobian,
                         jacobian_operator, jacobian_transpose_operator, model_hessian_operator, tangent_kernel,
                         tangent_kernel_operator)

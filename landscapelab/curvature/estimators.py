@@ -5,7 +5,7 @@ Every estimator accepts either an operator (a :class:`~landscapelab.curvature.op
 a scalar function and a point ``(f, w)``, which means the Hessian of ``f`` at ``w``
 (:func:`~landscapelab.curvature.operators.hessian_operator`). The two calls give identical results.
 
-* :func:`eigenvalues`: block Lanczos (:func:`~landscapelab.curvature.lanczos.lanczos`), subspace iteration or
+* :func:`eigenvalues`: block Lanczos (:func:`~landscapelab.curvature.krylov.lanczos`), subspace iteration or
   dense ``eigh``.
 * :func:`hessian_trace`: Hutchinson's estimator (Hutchinson 1989) or Hutch++ (Meyer, Musco, Musco and Woodruff
   2021), with a standard error; samples are drawn and multiplied in blocks, so memory stays at ``8 P b`` bytes
@@ -23,7 +23,7 @@ import numpy as np
 from scipy.sparse.linalg import LinearOperator
 
 from .._validate import as_float_array, choice, positive_int
-from .lanczos import DEFAULT_MAX_MEMORY, ConvergenceWarning, check_tol, lanczos, subspace_iteration
+from .krylov import DEFAULT_MAX_MEMORY, ConvergenceWarning, check_tol, lanczos, subspace_iteration
 from .operators import CurvatureOperator, as_operator, hessian_operator
 
 __all__ = ["eigenvalues", "hessian_trace", "lanczos_quadrature", "spectral_density", "symmetric_operator",
@@ -91,7 +91,7 @@ def eigenvalues(f, w=None, k: int = 1, which: str = "largest", method: str = "la
     seed : int
         Seed of the random starting vectors.
     tol : float
-        Relative residual at which Lanczos/power stop, in (0, 1) (see :func:`~landscapelab.curvature.lanczos`);
+        Relative residual at which Lanczos/power stop, in (0, 1) (see :func:`~landscapelab.curvature.krylov.lanczos`);
         0 with ``max_iter`` runs exactly that budget.
     max_iter : int, optional
         Lanczos: size limit of the Krylov basis (default: the dimension). Power: iterations (default 10000).
@@ -104,7 +104,7 @@ def eigenvalues(f, w=None, k: int = 1, which: str = "largest", method: str = "la
     -------
     ndarray (k,)
         Descending for "largest" and "magnitude" (by absolute value), ascending for "smallest". For Lanczos and
-        power a :class:`~landscapelab.curvature.lanczos.LanczosResult` with ``.residuals`` and ``.converged``.
+        power a :class:`~landscapelab.curvature.krylov.LanczosResult` with ``.residuals`` and ``.converged``.
 
     Warns
     -----
@@ -120,7 +120,7 @@ def eigenvalues(f, w=None, k: int = 1, which: str = "largest", method: str = "la
     method = choice(method, "method", ("lanczos", "power", "dense"))
     tol = check_tol(tol, budget=max_iter is not None)
     if method == "dense":
-        from .lanczos import _select
+        from .krylov import _select
 
         theta, S = np.linalg.eigh(op.dense())
         wanted = _select(theta, k, which)

@@ -50,17 +50,43 @@ __all__ = ["SupportsHVP", "CurvatureOperator", "as_operator", "hessian_operator"
 
 @runtime_checkable
 class SupportsHVP(Protocol):
-    """A scalar function of the flat parameters that supplies its own exact derivatives.
+    """A scalar function of the flat parameters that supplies its own exact derivatives (a protocol).
 
     ``f(w)`` is the value; ``f.gradient(w)`` returns the ``(P,)`` gradient; ``f.hvp(w, V)`` returns Hessian
     products, ``(P,)`` for ``V`` of shape ``(P,)`` and ``(k, P)`` for a block of ``k`` directions (rows).
+    :func:`landscapelab.loss_function`, :func:`landscapelab.convexity.objective` and the adapters of
+    :mod:`landscapelab.adapters` follow it.
     """
 
     def __call__(self, w): ...
 
-    def gradient(self, w) -> np.ndarray: ...
+    def gradient(self, w) -> np.ndarray:
+        """The gradient at ``w``.
 
-    def hvp(self, w, V) -> np.ndarray: ...
+        Parameters
+        ----------
+        w : array (P,)
+            The point.
+
+        Returns
+        -------
+        ndarray (P,)
+        """
+
+    def hvp(self, w, V) -> np.ndarray:
+        """Hessian products at ``w``.
+
+        Parameters
+        ----------
+        w : array (P,)
+            The point.
+        V : array (P,) or (k, P)
+            One direction or a block of directions (rows).
+
+        Returns
+        -------
+        ndarray, the shape of ``V``
+        """
 
 
 class CurvatureOperator(LinearOperator):

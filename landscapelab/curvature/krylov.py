@@ -31,9 +31,11 @@ class ConvergenceWarning(RuntimeWarning):
 class LanczosResult(np.ndarray):
     """The eigenvalues (an ndarray) with the convergence facts as attributes.
 
-    Attributes
+    Parameters
     ----------
-    residuals : ndarray
+    values : array (k,)
+        The Ritz values.
+    residuals : array (k,)
         ``||A y_i - theta_i y_i||`` of each returned Ritz pair (a bound on the eigenvalue error).
     converged : bool
         Whether every residual met the tolerance.
@@ -62,7 +64,21 @@ class LanczosResult(np.ndarray):
 
 
 def check_tol(tol, name: str = "tol", budget: bool = False) -> float:
-    """A relative tolerance must be a finite number in (0, 1); 0 ("run the whole budget") only with a budget."""
+    """Check a relative tolerance: a finite number in (0, 1); 0 ("run the whole budget") only with a budget.
+
+    Parameters
+    ----------
+    tol : float
+        The tolerance.
+    name : str
+        The argument's name in error messages.
+    budget : bool
+        Whether the caller gave an iteration budget (then 0 is accepted).
+
+    Returns
+    -------
+    float
+    """
     if isinstance(tol, bool) or not isinstance(tol, (int, float, np.integer, np.floating)):
         raise TypeError(f"{name}: expected a number in (0, 1), got {tol!r}")
     if budget and tol == 0:
