@@ -119,3 +119,15 @@ def test_package_namespace():
     namespace = {}
     exec("from landscapelab import *", namespace)
     assert {"MLP", "smoothness", "convexity", "sweep", "tangent_kernel_operator"} <= set(namespace)
+
+
+@pytest.mark.slow
+def test_two_runs_of_verify_print_identical_numbers():
+    """Every claim is deterministic: two separate processes measure the same strings (timings aside)."""
+    runs = []
+    for _ in range(2):
+        out = subprocess.run([sys.executable, "-m", "landscapelab", "verify", "--json"], capture_output=True,
+                             text=True)
+        assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
+        runs.append([{k: v for k, v in row.items() if k != "seconds"} for row in json.loads(out.stdout)])
+    assert runs[0] == runs[1]
