@@ -105,6 +105,9 @@ class _CrossEntropy:
 
     @staticmethod
     def check_targets(Y, n, d_out):
+        if d_out < 2:
+            raise ValueError("net: cross-entropy needs at least 2 outputs (with one output the softmax is 1 and the "
+                             "loss is identically 0); use d_out = number of classes")
         raw = np.asarray(Y)
         if raw.ndim == 1 and np.issubdtype(raw.dtype, np.integer):
             if raw.shape != (n,) or raw.min(initial=0) < 0 or raw.max(initial=0) >= d_out:
@@ -148,6 +151,8 @@ class LossFunction:
         self.loss = LOSSES[choice(loss, "loss", tuple(LOSSES))]
         self.X = net.check_inputs(X)
         self.Y = self.loss.check_targets(Y, self.X.shape[0], net.d_out)
+        if isinstance(scale, (bool, str, bytes)) or not isinstance(scale, (int, float, np.integer, np.floating)):
+            raise TypeError(f"scale: expected a finite number, got {scale!r} ({type(scale).__name__})")
         self.scale = float(scale)
         if not np.isfinite(self.scale):
             raise ValueError(f"scale: expected a finite number, got {scale!r}")
@@ -249,6 +254,14 @@ class LossFunction:
         return G_v[0] if v.ndim == 1 else G_v
 
 
+def _finite(arrays, where, w):
+    """Raise FloatingPointError naming the first non-finite array (the parameters themselves are finite)."""
+    for i, a in enumerate(arrays, start=1):
+        if not np.all(np.isfinite(a)):
+            raise FloatingPointError(f"overflow in {where} {i} (max |w| = {np.abs(w).max():.3g}): the parameters are "
+                                     "too large for float64; rescale them or lower the step size")
+
+
 class _PointState:
     """Everything the exact passes need at one point: a private copy of ``w``, the forward trace, the output
     error and the back-propagated errors."""
@@ -258,9 +271,12 @@ class _PointState:
     def __init__(self, f: LossFunction, w):
         self.f = f
         self.w = np.array(w, dtype=np.float64, copy=True)
-        self.trace = _backprop.forward(f.net, self.w, f.X)
-        self.g_out = f.scale * f.loss.grad(self.trace.out, f.Y)
-        self.errors = _backprop.deltas(f.net, self.trace, self.g_out)
+        with np.errstate(over="ignore", invalid="ignore"):
+            self.trace = _backprop.forward(f.net, self.w, f.X)
+            _finite(self.trace.z, "the forward pass: pre-activation of layer", self.w)
+            self.g_out = f.scale * f.loss.grad(self.trace.out, f.Y)
+            self.errors = _backprop.deltas(f.net, self.trace, self.g_out)
+            _finite(self.errors.d[::-1], "the backward pass: error of layer (counted from the output)", self.w)
 
     def _out_hvp(self, R_out):
         return self.f.scale * self.f.loss.hvp(self.trace.out, self.f.Y, R_out)
