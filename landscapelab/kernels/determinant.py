@@ -126,12 +126,13 @@ def _det_batched_kernel(As, out):
 
 
 @njit(cache=True)
-def _leibniz_kernel(A, perms, products, record):
+def _leibniz_kernel(A, perms, products, record, limit):
     """Depth-first search over the structurally non-zero permutations of A (row by row).
 
     A column that no unassigned row can still reach prunes the branch at once, so for Milne's matrix the search
-    follows the input-to-output paths instead of exploring dead ends. Returns the number of terms; when
-    ``record`` is true their permutations and products are written to the outputs.
+    follows the input-to-output paths instead of exploring dead ends. Returns the number of terms, or ``limit + 1``
+    as soon as more than ``limit`` are found (the search stops there); when ``record`` is true their permutations
+    and products are written to the outputs.
     """
     n = A.shape[0]
     nz = np.zeros((n, n), dtype=np.bool_)
@@ -189,6 +190,8 @@ def _leibniz_kernel(A, perms, products, record):
                         p *= A[i, perm[i]]
                     products[count] = p
                 count += 1
+                if count > limit:
+                    return count
             else:
                 d += 1
                 start[d] = 0
@@ -270,11 +273,12 @@ def leibniz_terms(A, max_terms: int = 100_000):
     A = _check_square(A)
     max_terms = positive_int(max_terms, "max_terms")
     n = A.shape[0]
-    count = int(_leibniz_kernel(A, np.empty((0, n), dtype=np.int64), np.empty(0), False))
+    count = int(_leibniz_kernel(A, np.empty((0, n), dtype=np.int64), np.empty(0), False, max_terms))
     if count > max_terms:
-        raise ValueError(f"A: has {count} non-zero Leibniz terms, more than max_terms={max_terms}")
+        raise ValueError(f"A: has more than max_terms={max_terms} non-zero Leibniz terms (the search stopped there); "
+                         "a dense n x n matrix has n! of them")
     perms = np.empty((count, n), dtype=np.int64)
     products = np.empty(count)
-    _leibniz_kernel(A, perms, products, True)
+    _leibniz_kernel(A, perms, products, True, max_terms)
     signs = np.array([_permutation_sign(p) for p in perms])
     return perms, signs, products

@@ -59,7 +59,8 @@ def leibniz_terms(A, max_terms: int = 100_000):
             signs.append(-1.0 if inversions % 2 else 1.0)
             products.append(p)
     if len(perms) > max_terms:
-        raise ValueError(f"A: has {len(perms)} non-zero Leibniz terms, more than max_terms={max_terms}")
+        raise ValueError(f"A: has more than max_terms={max_terms} non-zero Leibniz terms (the search stopped there); "
+                         "a dense n x n matrix has n! of them")
     return (np.array(perms, dtype=np.int64).reshape(len(perms), n), np.array(signs), np.array(products))
 
 

@@ -447,7 +447,7 @@ def test_network_validation_names_the_argument():
         K.det_batched(np.stack([np.eye(2), np.full((2, 2), np.nan)]))
     with pytest.raises(ValueError, match="radius: expected one of 'max', 'rows', 'columns', 'mean'"):
         K.qi_intervals(np.eye(2), radius="row")
-    with pytest.raises(ValueError, match=r"A: has 4 non-zero Leibniz terms, more than max_terms=3"):
+    with pytest.raises(ValueError, match=r"A: has more than max_terms=3 non-zero Leibniz terms"):
         K.leibniz_terms(K.milne_matrix(A_EX, W_EX), max_terms=3)
 
 
@@ -458,3 +458,16 @@ def test_docstring_examples(module):
 
     result = doctest.testmod(importlib.import_module(f"landscapelab.kernels.{module}"))
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_leibniz_stops_at_max_terms_on_a_dense_matrix():
+    """A dense 12 x 12 matrix has 479,001,600 terms; the search must stop after max_terms + 1 of them (it took 46 s
+    to count them all before refusing)."""
+    from landscapelab.kernels.determinant import _leibniz_kernel
+
+    A = np.ones((12, 12))
+    with pytest.raises(ValueError, match="more than max_terms=1000"):
+        K.leibniz_terms(A, max_terms=1000)
+    assert _leibniz_kernel(A, np.empty((0, 12), dtype=np.int64), np.empty(0), False, 1000) == 1001
+    perms, signs, products = K.leibniz_terms(np.eye(12) + np.eye(12, k=1), max_terms=10)
+    assert len(perms) == 1 and signs[0] == 1.0 and products[0] == 1.0
