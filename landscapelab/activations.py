@@ -229,7 +229,7 @@ def register(activation: Activation) -> Activation:
         The same object, so that ``register`` can be used as an expression.
     """
     if not isinstance(activation, Activation):
-        raise TypeError(f"register: expected an Activation, got {type(activation).__name__}")
+        raise TypeError(f"activation: expected an Activation, got {type(activation).__name__}")
     _REGISTRY[activation.name] = activation
     return activation
 

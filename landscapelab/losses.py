@@ -37,6 +37,8 @@ def square(pred, Y):
 
 
 def _same_shape(pred, Y):
+    as_float_array(pred, "pred")
+    as_float_array(Y, "Y")
     if anp.shape(pred) != anp.shape(Y):
         raise ValueError(f"Y: expected the shape of the predictions {anp.shape(pred)}, got {anp.shape(Y)} "
                          "(reshape the targets; a (n,) vector against (n, 1) outputs would broadcast to (n, n))")

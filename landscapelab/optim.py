@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import as_float_array, positive_int
+from ._validate import as_float_array, function, positive_int, positive_number
 from .curvature import gradient
 
 __all__ = ["gradient_descent"]
@@ -43,8 +43,8 @@ def gradient_descent(f, w0, lr: float, steps: int, record_every: int = 1, progre
     w = as_float_array(w0, "w0", ndim=1).copy()
     steps = positive_int(steps, "steps")
     record_every = positive_int(record_every, "record_every")
-    if not lr > 0:
-        raise ValueError(f"lr: expected a positive learning rate, got {lr!r}")
+    function(f, "f")
+    lr = positive_number(lr, "lr")
     value = getattr(f, "value", f)
     history = {"step": [], "loss": [], "grad_norm": []}
     iterator = range(steps + 1)

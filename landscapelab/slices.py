@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import as_float_array, positive_int
+from ._validate import as_float_array, function, positive_int, positive_number
 from .nets import MLP
 
 __all__ = ["filter_normalized_direction", "slice_2d"]
@@ -70,8 +70,8 @@ def slice_2d(f, w, d1, d2, extent: float = 1.0, n: int = 41):
     d1 = as_float_array(d1, "d1", shape=w.shape)
     d2 = as_float_array(d2, "d2", shape=w.shape)
     n = positive_int(n, "n")
-    if not extent > 0:
-        raise ValueError(f"extent: expected a positive half-width, got {extent!r}")
+    function(f, "f")
+    extent = positive_number(extent, "extent")
     value = getattr(f, "value", f)
     a = np.linspace(-extent, extent, n)
     b = np.linspace(-extent, extent, n)

@@ -22,7 +22,7 @@ import numbers
 import numpy as np
 from scipy.sparse.linalg import LinearOperator
 
-from .._validate import as_float_array, choice, positive_int
+from .._validate import as_float_array, choice, function, positive_int, positive_number
 from .krylov import DEFAULT_MAX_MEMORY, ConvergenceWarning, check_tol, lanczos, subspace_iteration
 from .operators import CurvatureOperator, as_operator, hessian_operator
 
@@ -118,6 +118,10 @@ def eigenvalues(f, w=None, k: int = 1, which: str = "largest", method: str = "la
         raise ValueError(f"k: the operator has P = {P} eigenvalues, asked for {k}")
     which = choice(which, "which", ("largest", "smallest", "magnitude"))
     method = choice(method, "method", ("lanczos", "power", "dense"))
+    if max_iter is not None:
+        max_iter = positive_int(max_iter, "max_iter")
+    if max_memory is not None:
+        max_memory = positive_number(max_memory, "max_memory")
     tol = check_tol(tol, budget=max_iter is not None)
     if method == "dense":
         from .krylov import _select
@@ -185,8 +189,7 @@ def hessian_trace(f, w=None, samples: int = 100, seed: int = 0, method: str = "h
     op = symmetric_operator(f, w, "f")
     samples = positive_int(samples, "samples")
     method = choice(method, "method", ("hutchinson", "hutch++"))
-    if isinstance(max_memory, bool) or not isinstance(max_memory, (int, float)) or not max_memory > 0:
-        raise ValueError(f"max_memory: expected a positive number of bytes, got {max_memory!r}")
+    max_memory = positive_number(max_memory, "max_memory")
     P = op.shape[0]
     rng = np.random.default_rng(seed)
     block = _block_size(P, samples, max_memory)
@@ -225,6 +228,7 @@ def lanczos_quadrature(operator, v: np.ndarray, steps: int):
     """
     if _is_matrix(operator):
         operator = symmetric_operator(operator, name="operator").rows
+    function(operator, "operator")
     v = as_float_array(v, "v", ndim=1)
     norm_v = np.linalg.norm(v)
     if norm_v == 0:

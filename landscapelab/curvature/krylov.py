@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .._validate import choice, positive_int
+from .._validate import choice, function, positive_int, positive_number
 
 __all__ = ["ConvergenceWarning", "LanczosResult", "lanczos", "subspace_iteration", "DEFAULT_MAX_MEMORY",
            "check_tol"]
@@ -137,8 +137,7 @@ def _orthonormalise(W, basis, m, rng, scale):
 def _vector_limit(P, k, max_vectors, max_memory):
     limit = P if max_vectors is None else min(P, positive_int(max_vectors, "max_vectors"))
     if max_memory is not None:
-        if isinstance(max_memory, bool) or not isinstance(max_memory, (int, float)) or not max_memory > 0:
-            raise ValueError(f"max_memory: expected a positive number of bytes, got {max_memory!r}")
+        max_memory = positive_number(max_memory, "max_memory")
         by_memory = int(max_memory // (8 * P))
         if by_memory < 2 * k:
             raise MemoryError(f"max_memory: {max_memory:.3g} bytes hold {by_memory} vectors of length {P}; the block "
@@ -187,6 +186,7 @@ def lanczos(operator: Callable[[np.ndarray], np.ndarray], P: int, k: int = 1, wh
     ConvergenceWarning
         When ``max_vectors`` or ``max_memory`` stopped the iteration before ``tol`` was met.
     """
+    function(operator, "operator")
     P = positive_int(P, "P")
     k = positive_int(k, "k")
     if k > P:
@@ -276,6 +276,12 @@ def subspace_iteration(operator, P: int, k: int, which: str, tol: float, max_ite
     ConvergenceWarning
         When ``max_iter`` iterations did not reach ``tol``.
     """
+    function(operator, "operator")
+    P = positive_int(P, "P")
+    k = positive_int(k, "k")
+    if k > P:
+        raise ValueError(f"k: at most P = {P} eigenvalues exist, asked for {k}")
+    which = choice(which, "which", ("largest", "smallest", "magnitude"))
     tol = check_tol(tol, budget=True)
     max_iter = positive_int(max_iter, "max_iter")
     rng = np.random.default_rng(seed)

@@ -39,7 +39,7 @@ import numpy as np
 from scipy.sparse.linalg import LinearOperator
 
 from .. import _backprop
-from .._validate import as_float_array
+from .._validate import as_float_array, positive_int
 from ..losses import LossFunction
 from ..nets import MLP
 
@@ -119,7 +119,7 @@ class CurvatureOperator(LinearOperator):
     def __repr__(self) -> str:
         return f"<{self.shape[0]}x{self.shape[1]} {self.name}>"
 
-    def rows(self, V) -> np.ndarray:
+    def rows(self, V, name: str = "V") -> np.ndarray:
         """Products with a block of row vectors: ``V`` of shape ``(k, n)`` (or one vector ``(n,)``) gives
         ``(k, m)`` (or ``(m,)``), in one pass.
 
@@ -127,14 +127,16 @@ class CurvatureOperator(LinearOperator):
         ----------
         V : array (k, n) or (n,)
             Directions, one per row.
+        name : str
+            The argument's name in error messages.
 
         Returns
         -------
         ndarray (k, m) or (m,)
         """
-        V = as_float_array(V, "V")
+        V = as_float_array(V, name)
         if V.ndim not in (1, 2) or V.shape[-1] != self.shape[1]:
-            raise ValueError(f"V: expected shape ({self.shape[1]},) or (k, {self.shape[1]}), got {V.shape}")
+            raise ValueError(f"{name}: expected shape ({self.shape[1]},) or (k, {self.shape[1]}), got {V.shape}")
         out = np.asarray(self._rows(np.ascontiguousarray(np.atleast_2d(V))), dtype=np.float64)
         return out[0] if V.ndim == 1 else out
 
@@ -150,7 +152,7 @@ class CurvatureOperator(LinearOperator):
         -------
         ndarray (k, n) or (n,)
         """
-        return self.T.rows(U)
+        return self.T.rows(U, name="U")
 
     def _matvec(self, x):
         return self.rows(np.ravel(x))
@@ -186,6 +188,7 @@ class CurvatureOperator(LinearOperator):
         -------
         ndarray (m, n)
         """
+        chunk = positive_int(chunk, "chunk")
         m, n = self.shape
         out = np.empty((n, m))
         for start in range(0, n, chunk):
@@ -446,6 +449,7 @@ def jacobian(net, w, X, chunk: int = 256) -> np.ndarray:
     -------
     ndarray (n d_out, P)
     """
+    chunk = positive_int(chunk, "chunk")
     point = _ModelPoint(net, w, X)
     J = np.empty((point.n_out, net.n_params))
     for start in range(0, point.n_out, chunk):

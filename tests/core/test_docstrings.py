@@ -2,13 +2,12 @@
 section (numpydoc's own validator, with the checks listed in CHECKS)."""
 
 import importlib
-import inspect
-import pkgutil
 
 import pytest
 from numpydoc.validate import validate
 
 import landscapelab
+from landscapelab.testing import public_objects
 
 #: GL08 no docstring, SS01 no summary, PR01 a parameter not documented, PR02 an unknown parameter documented,
 #: RT01 no Returns section.
@@ -17,27 +16,6 @@ CHECKS = {"GL08", "SS01", "PR01", "PR02", "RT01"}
 
 #: Packages whose docstrings are being rewritten on other branches; they join the check when those land.
 PENDING = ("landscapelab.smoothness", "landscapelab.convexity", "landscapelab.kernels", "landscapelab.demos")
-
-
-def public_modules():
-    names = ["landscapelab"] + [m.name for m in pkgutil.walk_packages(landscapelab.__path__, "landscapelab.")
-                                if not any(part.startswith("_") for part in m.name.split(".")[1:])]
-    return [name for name in names if name != "landscapelab.__main__"]
-
-
-def public_objects():
-    found = []
-    for name in public_modules():
-        module = importlib.import_module(name)
-        for attr in getattr(module, "__all__", []):
-            obj = getattr(module, attr, None)
-            if not (inspect.isfunction(obj) or inspect.isclass(obj)) or obj.__module__ != name:
-                continue
-            found.append(f"{name}.{attr}")
-            if inspect.isclass(obj):
-                found += [f"{name}.{attr}.{m}" for m, f in vars(obj).items()
-                          if not m.startswith("_") and inspect.isfunction(f)]
-    return found
 
 
 def resolve(qualname):
