@@ -38,7 +38,7 @@ from collections.abc import Sequence
 import numpy as np
 from numba import njit
 
-from ..kernels.determinant import _all_finite
+from ..kernels.determinant import _all_finite, _is_complex
 from .._validate import as_float_array, choice, positive_int
 
 __all__ = ["milne_matrix", "milne_det", "c_matrix", "c_core_matrix", "c_core_kappa", "CORNERS"]
@@ -49,13 +49,21 @@ CORNERS = ("corrected", "paper")
 
 
 
+def _real_only(value, name):
+    """Refuse complex numbers: the ReLU switches compare pre-activations with 0, which needs real numbers."""
+    if _is_complex(value):
+        raise TypeError(f"{name}: expected real numbers (the ReLU switches need an order), got complex values")
+
+
 def _as_matrix(W, name):
     """Light-weight conversion (no finiteness check; the caller checks all weights at once)."""
+    _real_only(W, name)
     return as_float_array(W, name, ndim=2, finite=False)
 
 
 def _check_network(a, weights):
     """Validate (a, weights) in Milne's layout; return (a, flat weights, dims) with dims = (n_0, ..., n_H, 1)."""
+    _real_only(a, "a")
     a = as_float_array(a, "a", ndim=1)
     if a.size == 0:
         raise ValueError("a: expected a non-empty input vector, got shape (0,)")
