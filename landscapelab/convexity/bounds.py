@@ -12,7 +12,7 @@ from .determinant import c_core_matrix, milne_matrix
 from .network import _data, _positive_targets, _real, check_dims, n_weights, unflatten
 from .region import M_constant, in_U1, in_U2
 
-__all__ = ["active_edges", "rho", "rho_max", "dropout_rho", "BoundChain", "bound_chain"]
+__all__ = ["active_edges", "rho", "rho_max", "dropout_masks", "dropout_rho", "BoundChain", "bound_chain"]
 
 
 # ------------------------------------------------------------------------------------------------ rho, dropout
@@ -42,12 +42,73 @@ def rho_max(w, X, dims) -> float:
     return float(np.sqrt(active_edges(w, X, dims).mean(axis=0).max()))
 
 
-def dropout_rho(w, X, dims, eta: float, mask: str = "example", directions: int = 200, seed: int = 0):
-    """``rho(W, X)`` under dropout of the hidden neurons with probability ``eta`` (the paper's consequence 1).
+def _draw_masks(rng, dims, N, eta, mask):
+    keeps = []
+    for q in dims[1:-1]:
+        shape = (N, q) if mask == "example" else (1, q)
+        keeps.append(np.broadcast_to(rng.random(shape) >= eta, (N, q)).astype(float))
+    return keeps
 
-    ``mask="example"`` draws an independent neuron mask per input (standard dropout); ``mask="batch"`` one mask
-    for the whole batch. Dropped neurons output 0, which switches them off. Returns ``(rhos, rho_max)``: ``rho``
-    for ``directions`` random Gaussian directions, and the supremum over directions.
+
+def dropout_masks(dims, N: int, eta: float, mask: str = "example", seed: int = 0) -> list:
+    """The keep masks of the hidden neurons that :func:`dropout_rho` draws with the same ``seed``.
+
+    Parameters
+    ----------
+    dims : sequence of int
+        ``(n_0, n_1, ..., n_H, 1)``.
+    N : int
+        Number of inputs.
+    eta : float
+        Dropout probability in ``[0, 1)``.
+    mask : {"example", "batch"}
+        An independent mask per input (standard dropout) or one mask for the whole batch.
+    seed : int
+        Seed of ``numpy.random.default_rng``.
+
+    Returns
+    -------
+    list of ndarray
+        For each hidden layer ``k = 1..H`` an array ``(N, n_k)`` of 0/1 (1 = kept); the rows are equal for
+        ``mask="batch"``.
+    """
+    dims = check_dims(dims)
+    N = positive_int(N, "N")
+    eta = _real(eta, "eta", low=0.0, high=1.0)
+    choice(mask, "mask", ("example", "batch"))
+    return _draw_masks(np.random.default_rng(seed), dims, N, eta, mask)
+
+
+def dropout_rho(w, X, dims, eta: float, mask: str = "example", directions: int = 200, seed: int = 0):
+    """``rho(W, X)`` of Lemma 9 under dropout of the hidden neurons with probability ``eta`` (the paper's
+    consequence 1 of Theorem 4).
+
+    Dropped neurons output 0, which switches them off (and changes the pre-activations downstream).
+
+    Parameters
+    ----------
+    w : array_like (m,)
+        Flat weights.
+    X : array_like (N, n_0)
+        Inputs.
+    dims : sequence of int
+        ``(n_0, ..., n_H, 1)``.
+    eta : float
+        Dropout probability in ``[0, 1)``.
+    mask : {"example", "batch"}
+        An independent neuron mask per input (standard dropout) or one mask for the whole batch
+        (:func:`dropout_masks` with the same ``seed`` returns the masks).
+    directions : int
+        Number of random Gaussian directions.
+    seed : int
+        Seed of ``numpy.random.default_rng`` (masks first, then directions).
+
+    Returns
+    -------
+    rhos : ndarray (directions,)
+        ``rho(W, X)`` for the random directions.
+    rho_max : float
+        ``sup_X rho(W, X) = sqrt(max_p (1/N) #{i: edge p active on a_i})`` under the masks.
     """
     dims = check_dims(dims)
     X, _ = _data(X, None, dims)
@@ -57,10 +118,7 @@ def dropout_rho(w, X, dims, eta: float, mask: str = "example", directions: int =
     rng = np.random.default_rng(seed)
     weights = unflatten(w, dims)
     N = X.shape[0]
-    keeps = []
-    for q in dims[1:-1]:
-        shape = (N, q) if mask == "example" else (1, q)
-        keeps.append(np.broadcast_to(rng.random(shape) >= eta, (N, q)).astype(float))
+    keeps = _draw_masks(rng, dims, N, eta, mask)
     h, s_all = X, [np.ones_like(X)]
     for k, W in enumerate(weights):
         z = h @ W

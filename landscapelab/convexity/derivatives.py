@@ -73,7 +73,10 @@ def _batched_quantities(Wb, X, dims, mask=True):
 
     Returns y (G, N), gradients of y (G, N, m), Hessians of y (G, N, m, m), the active-edge masks (G, N, m) and the
     switches (G, N, sum(dims)). ``mask=False`` leaves out the switch mask of the Hessian (wrong, erratum E13).
-    Where y = 0 (dead output: A is singular), y vanishes near the point and both derivatives are 0.
+    Where y = 0 (dead output: A is singular), y vanishes near the point and both derivatives are 0. Where y > 0
+    but ``A`` is singular in floating point (y at the rounding level of its path terms), a ``ValueError`` says so:
+    derivatives through ``A^{-1}`` carry a relative error of about ``1e-16 * sum|path terms| / y`` (see
+    :mod:`landscapelab.convexity.accuracy`), and there they would carry no correct digit.
     """
     G, N = Wb.shape[0], X.shape[0]
     H = len(dims) - 2
@@ -91,7 +94,16 @@ def _batched_quantities(Wb, X, dims, mask=True):
     Hy = np.zeros((G, N, m, m))
     live = y != 0.0
     if live.any():
-        Ainv = np.linalg.inv(A[live])
+        try:
+            Ainv = np.linalg.inv(A[live])
+        except np.linalg.LinAlgError:
+            flat = np.flatnonzero(live.ravel())
+            bad = next(k for k in flat if np.linalg.matrix_rank(A.reshape(-1, n, n)[k]) < n)
+            point, example = divmod(int(bad), N)
+            raise ValueError(f"w: A(a_i, W) is singular in floating point for input {example} (weight vector "
+                             f"{point}) although y = {y.ravel()[bad]:.3g} > 0: the output is at the rounding level "
+                             "of its path terms, and derivatives through A^{-1} have no correct digit there; "
+                             "use backprop_gradient") from None
         P = Ainv[:, c[:, None], r[None, :]]                   # P[p, q] = (A^{-1})[c_p, r_q]
         d = np.einsum("kpp->kp", P)
         yl = y[live]
