@@ -23,6 +23,7 @@ import matplotlib
 import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Rectangle
+from matplotlib.ticker import LogLocator, NullLocator
 
 from .. import convexity as cv
 from .. import kernels as K
@@ -276,6 +277,10 @@ def curvature_demo() -> Demo:
         ax.set_xscale("log")
         ax.set_yscale("symlog", linthresh=1e-3)
         ax.set_ylim(-10, 10)
+        ax.set_yticks([-10, -0.1, -1e-3, 0, 1e-3, 0.1, 10])          # few ticks: symlog minor ticks are slow to lay out
+        ax.yaxis.set_minor_locator(NullLocator())
+        ax.xaxis.set_major_locator(LogLocator(numticks=8))
+        ax.xaxis.set_minor_locator(NullLocator())
         ax.set_xlabel("sqrt(l(W)) (root mean square training error)")
         ax.set_ylabel("smallest eigenvalue of Hess l_lambda")
         ratio = f"{'>= ' if censored else ''}{emp / paper:.0f}x"
