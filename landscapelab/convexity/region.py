@@ -131,9 +131,10 @@ def teacher(dims, N: int, beta: float, seed: int = 0, scale: float = 0.8, margin
     """Draw a zero-loss teacher for Milne's setting.
 
     Inputs ``a_i = (beta - 1) u_i / ||u_i||_1`` (Gaussian ``u_i``), so ``||a_i||_1 = beta - 1``. Weights are
-    Gaussian with a non-negative last layer (pitfall P14), each ``W_k`` rescaled so that its largest row/column
-    1-norm is ``scale (beta - 1)`` (inside U_1). Draws are repeated until every output is positive and every
-    pre-activation has ``|z| > margin * max|z|`` (a differentiable point with room around it).
+    Gaussian with a non-negative last layer (so that every output can be positive), each ``W_k`` rescaled so
+    that its largest row/column 1-norm is ``scale (beta - 1)`` (inside U_1). Draws are repeated until every output
+    is positive and every pre-activation has ``|z| > margin * max|z|`` (a differentiable point with room around
+    it).
     """
     dims = check_dims(dims)
     N = positive_int(N, "N")

@@ -1,8 +1,8 @@
 """landscapelab.convexity: Milne's network, derivatives through A^{-1}, the set U and Theorem 4.
 
-Oracles: autograd (with the ReLU written as where(z > 0, z, 0), pitfall P7), backpropagation, central finite
-differences with unchanged switches (pitfall P8), the core library's MLP forward pass and closed forms of the
-hand derivations. Spec numbers label the properties tested.
+Oracles: autograd (with the ReLU written as where(z > 0, z, 0): derivative 0 at a tie), backpropagation, central
+finite differences with unchanged switches (steps that cross no kink), the core library's MLP forward pass, exact
+rational arithmetic and closed forms of the hand derivations. Spec numbers label the properties tested.
 """
 
 import autograd
@@ -74,7 +74,7 @@ def test_flatten_unflatten_round_trip_and_layout():
 
 
 def test_relu_convention_at_a_tie():
-    """Pitfall P7: a pre-activation exactly 0 is off (switch 0); autograd through where(z > 0, z, 0) agrees, and
+    """A pre-activation exactly 0 is off (switch 0); autograd through where(z > 0, z, 0) agrees, and
     so do the determinant route and backprop."""
     a = np.array([1.0, 1.0])
     weights = [np.array([[1.0, 2.0], [-1.0, 1.0]]), np.array([[5.0], [1.0]])]     # neuron 0 of layer 1: z = 0

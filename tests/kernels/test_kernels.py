@@ -153,7 +153,7 @@ def test_leibniz_terms_are_the_active_paths(n0, hidden):
 
 # ------------------------------------------------------------------------------------------------ det kernels
 def test_det_singular_and_pivoting():
-    """A zero (1,1) entry needs pivoting (pitfall P4); a singular matrix gives exactly 0 and slogdet (0, -inf)."""
+    """A zero (1,1) entry needs pivoting; a singular matrix gives exactly 0 and slogdet (0, -inf)."""
     assert K.det([[0.0, 2.0], [3.0, 0.0]]) == -6.0
     assert K.det([[1.0, 2.0], [2.0, 4.0]]) == 0.0
     assert K.slogdet([[1.0, 2.0], [2.0, 4.0]]) == (0.0, -np.inf)
@@ -170,7 +170,7 @@ def test_det_batched_matches_numpy_for_benchmark_sizes():
 
 
 def test_slogdet_of_c_core_beyond_overflow():
-    """Pitfall P9: det C_core carries kappa = beta^(sum (n_k - 1)), which overflows for wide nets; slogdet does not."""
+    """det C_core carries kappa = beta^(sum (n_k - 1)), which overflows for wide nets; slogdet does not."""
     rng = np.random.default_rng(5)
     beta = 3.0
     a, weights = in_U1(rng, 40, (400, 400), beta)
@@ -290,7 +290,7 @@ def test_qi_theorem_on_3000_matrices():
 
 
 def test_rows_only_variant_fails_for_a_heavy_column():
-    """Pitfall P11: with row sums only (the eigenvalue habit) a heavy column escapes every interval; Qi's max does
+    """With row sums only (the eigenvalue habit) a heavy column escapes every interval; Qi's max does
     not. [[1,0,0],[3,1,0],[3,0,1]] has sigma_max >= |column 1| = sqrt(19) > 4 = largest row-interval end."""
     A = np.array([[1.0, 0.0, 0.0], [3.0, 1.0, 0.0], [3.0, 0.0, 1.0]])
     sv = np.linalg.svd(A, compute_uv=False)
