@@ -18,7 +18,22 @@ __all__ = ["active_edges", "rho", "rho_max", "dropout_masks", "dropout_rho", "Bo
 # ------------------------------------------------------------------------------------------------ rho, dropout
 def active_edges(w, X, dims) -> np.ndarray:
     """``P[i, p] = 1`` when weight ``p`` is active on input ``a_i`` (both its neurons on), shape ``(N, m)``; then
-    ``||X_i||^2 = sum_p P[i, p] x_p^2``."""
+    ``||X_i||^2 = sum_p P[i, p] x_p^2``.
+
+    Parameters
+    ----------
+    w : array_like (m,)
+        Flat weights (``W_0, ..., W_H`` concatenated, each row-major).
+    X : array_like (N, n_0)
+        Inputs ``a_i``, one per row.
+    dims : sequence of int
+        Widths ``(n_0, n_1, ..., n_H, 1)``.
+
+    Returns
+    -------
+    ndarray (N, m)
+        ``P``.
+    """
     dims = check_dims(dims)
     X, _ = _data(X, None, dims)
     w = as_float_array(w, "w", shape=(n_weights(dims),))
@@ -26,7 +41,24 @@ def active_edges(w, X, dims) -> np.ndarray:
 
 
 def rho(w, X, dims, direction) -> float:
-    """Lemma 9's ``rho(W, X) = N^(-1/2) (sum_i (||X_i|| / ||X||)^4)^(1/2) <= 1``."""
+    """Lemma 9's ``rho(W, X) = N^(-1/2) (sum_i (||X_i|| / ||X||)^4)^(1/2) <= 1``.
+
+    Parameters
+    ----------
+    w : array_like (m,)
+        Flat weights (``W_0, ..., W_H`` concatenated, each row-major).
+    X : array_like (N, n_0)
+        Inputs ``a_i``, one per row.
+    dims : sequence of int
+        Widths ``(n_0, n_1, ..., n_H, 1)``.
+    direction : array_like (m,)
+        A non-zero direction ``X`` in weight space (flat).
+
+    Returns
+    -------
+    float
+        ``rho(W, X)``.
+    """
     dims = check_dims(dims)
     v = as_float_array(direction, "direction", shape=(n_weights(dims),))
     nv = float(v @ v)
@@ -38,7 +70,22 @@ def rho(w, X, dims, direction) -> float:
 
 def rho_max(w, X, dims) -> float:
     """``sup_X rho(W, X) = sqrt(max_p (1/N) #{i: p active on a_i})`` (convex in ``x_p^2 / ||x||^2``, so attained at a
-    basis vector)."""
+    basis vector).
+
+    Parameters
+    ----------
+    w : array_like (m,)
+        Flat weights (``W_0, ..., W_H`` concatenated, each row-major).
+    X : array_like (N, n_0)
+        Inputs ``a_i``, one per row.
+    dims : sequence of int
+        Widths ``(n_0, n_1, ..., n_H, 1)``.
+
+    Returns
+    -------
+    float
+        ``sup_X rho(W, X)``.
+    """
     return float(np.sqrt(active_edges(w, X, dims).mean(axis=0).max()))
 
 
@@ -164,7 +211,27 @@ class BoundChain:
 
 def bound_chain(w, X, F, dims, beta, direction) -> BoundChain:
     """Evaluate the lower-bound chain of Lemmas 7 and 9 at ``w`` along ``direction``; needs ``w`` in
-    ``U_1 & U_2`` (so that every ``y_i > f_i/2 > 0``)."""
+    ``U_1 & U_2`` (so that every ``y_i > f_i/2 > 0``).
+
+    Parameters
+    ----------
+    w : array_like (m,)
+        Flat weights (``W_0, ..., W_H`` concatenated, each row-major).
+    X : array_like (N, n_0)
+        Inputs ``a_i``, one per row.
+    F : array_like (N,)
+        Targets ``f(a_i) > 0``.
+    dims : sequence of int
+        Widths ``(n_0, n_1, ..., n_H, 1)``.
+    beta : float
+        Lemma 9's ``beta > 1`` (with ``||a_i||_1 <= beta - 1``).
+    direction : array_like (m,)
+        A non-zero direction ``X`` in weight space (flat).
+
+    Returns
+    -------
+    BoundChain
+    """
     dims = check_dims(dims)
     X, F = _data(X, F, dims)
     _positive_targets(F)

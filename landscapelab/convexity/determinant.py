@@ -274,7 +274,22 @@ def milne_matrix(a, weights, corner: str = "corrected") -> np.ndarray:
 def milne_det(a, weights, corner: str = "corrected") -> float:
     """``det A(a, W)`` from the block structure (Laplace expansion, Schur complement, block back-substitution) in
     O(number of weights) instead of O(n^3); equal to the forward pass ``y(a, W)`` (to rounding) with the
-    corrected corner, and to ``-y`` with ``corner="paper"``."""
+    corrected corner, and to ``-y`` with ``corner="paper"``.
+
+    Parameters
+    ----------
+    a : array_like (n_0,)
+        One input.
+    weights : list of arrays
+        ``[W_0, ..., W_H]`` in the paper's layout, ``W_k`` of shape ``(n_k, n_(k+1))``.
+    corner : {"corrected", "paper"}
+        The corner ``(-1)^H`` (``det A = y``) or the printed ``(-1)^(H+1)`` (``det A = -y``, erratum E1).
+
+    Returns
+    -------
+    float
+        ``det A(a, W)``: ``y`` with the corrected corner, ``-y`` with the printed one.
+    """
     a, w, dims = _check_network(a, weights)
     H = dims.size - 2
     total = int(dims.sum())
@@ -306,6 +321,24 @@ def c_core_matrix(a, weights, beta, corner: str = "corrected", gamma=None) -> np
 
     ``corner="paper"`` with ``gamma=beta`` gives the paper's literal signs, for which ``det C_core / kappa`` is
     ``beta^(H+2) - y`` when H is even.
+
+    Parameters
+    ----------
+    a : array_like (n_0,)
+        One input.
+    weights : list of arrays
+        ``[W_0, ..., W_H]`` in the paper's layout, ``W_k`` of shape ``(n_k, n_(k+1))``.
+    beta : float
+        Lemma 9's ``beta > 1`` (with ``||a_i||_1 <= beta - 1``).
+    corner : {"corrected", "paper"}
+        The corner ``(-1)^H`` (``det A = y``) or the printed ``(-1)^(H+1)`` (``det A = -y``, erratum E1).
+    gamma : float, optional
+        The bottom-right entry; by default ``(-1)^(H+1) beta`` (erratum E5).
+
+    Returns
+    -------
+    ndarray (n, n)
+        ``C_core``.
     """
     a, w, dims, H, beta, c, gamma = _c_parts(a, weights, beta, corner, gamma)
     total = int(dims.sum())
@@ -318,7 +351,20 @@ def c_core_matrix(a, weights, beta, corner: str = "corrected", gamma=None) -> np
 
 
 def c_core_kappa(weights, beta) -> float:
-    """``kappa = beta^(sum_(k=0..H) (n_k - 1))``, the factor in ``det C_core = kappa (y + beta^(H+2))``."""
+    """``kappa = beta^(sum_(k=0..H) (n_k - 1))``, the factor in ``det C_core = kappa (y + beta^(H+2))``.
+
+    Parameters
+    ----------
+    weights : list of arrays
+        ``[W_0, ..., W_H]`` in the paper's layout, ``W_k`` of shape ``(n_k, n_(k+1))``.
+    beta : float
+        Lemma 9's ``beta > 1`` (with ``||a_i||_1 <= beta - 1``).
+
+    Returns
+    -------
+    float
+        ``kappa``.
+    """
     if isinstance(weights, np.ndarray) or not isinstance(weights, Sequence) or len(weights) == 0:
         raise TypeError(f"weights: expected a non-empty list of 2-D arrays, got {type(weights).__name__}")
     beta = _check_beta(beta)
@@ -336,6 +382,26 @@ def c_matrix(a, weights, beta, pad: int, corner: str = "corrected", gamma=None) 
     ``alpha_k`` exactly, and ``sigma_min = beta^((1 - n_max)/pad)`` on U_1
     (derived in the book's convexity chapter): the limit
     ``pad -> infinity`` of the paper's proof of Lemma 9.
+
+    Parameters
+    ----------
+    a : array_like (n_0,)
+        One input.
+    weights : list of arrays
+        ``[W_0, ..., W_H]`` in the paper's layout, ``W_k`` of shape ``(n_k, n_(k+1))``.
+    beta : float
+        Lemma 9's ``beta > 1`` (with ``||a_i||_1 <= beta - 1``).
+    pad : int
+        Number ``d >= 1`` of zero neurons added to each layer (Lemma 8).
+    corner : {"corrected", "paper"}
+        The corner ``(-1)^H`` (``det A = y``) or the printed ``(-1)^(H+1)`` (``det A = -y``, erratum E1).
+    gamma : float, optional
+        The bottom-right entry; by default ``(-1)^(H+1) beta`` (erratum E5).
+
+    Returns
+    -------
+    ndarray (n + pad (H + 1), n + pad (H + 1))
+        The matrix ``C`` of the widened network.
     """
     a, w, dims, H, beta, c, gamma = _c_parts(a, weights, beta, corner, gamma)
     pad = positive_int(pad, "pad")

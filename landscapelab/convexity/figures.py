@@ -37,7 +37,12 @@ def theorem4_data(n: int = 300, seed: int = 0):
 
 def theorem4_figure():
     """Theorem 4 reproduced: lambda_min of Hess l_lambda at sampled points of U against sqrt(l) / threshold, with
-    the paper's bound theta and the corrected lambda + theta (erratum E6)."""
+    the paper's bound theta and the corrected lambda + theta (erratum E6).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     t, pts, _, lam_min, sq, _ = theorem4_data()
     thr = cv.threshold(t.F, t.beta, t.H, LAM, THETA)
     fig, ax = plotting.figure(width=5.6, height=3.4)
@@ -72,7 +77,12 @@ def minimiser_data():
 
 def e12_figure():
     """Erratum E12: the normalised radial derivative <grad l_lambda, W>/(2 lambda ||W||^2) at the sampled points of U
-    (all close to 1, never 0), and where the minimisers of l_lambda are relative to the threshold."""
+    (all close to 1, never 0), and where the minimisers of l_lambda are relative to the threshold.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     t, pts, _, _, sq, radial = theorem4_data()
     thr = cv.threshold(t.F, t.beta, t.H, LAM, THETA)
     fig, (ax, ax2) = plotting.figure(ncols=2, width=3.8, height=3.2)
@@ -116,7 +126,12 @@ def depth_data(beta: float = 3.0) -> list:
 def depth_figure():
     """Consequence 2 of Theorem 4. Left: the threshold (lambda - theta)/(2M) against depth for max f = 1, a
     geometric decay by the factor beta per hidden layer. Right: for three teachers per depth (beta = 3), Theorem 4's
-    threshold and the sampled one of the same teacher."""
+    threshold and the sampled one of the same teacher.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     fig, (ax, ax2) = plotting.figure(ncols=2, width=3.9, height=3.3)
     Hs = np.arange(1, 7)
     for beta in (2.0, 3.0, 5.0):
@@ -149,7 +164,17 @@ def depth_figure():
 def kink_figure(seg=None):
     """Piecewise strong convexity is not convexity: l_lambda along a segment of U (left, relative to its value at
     the kink, with the two strongly convex pieces phi_off and phi_on continued as dashed curves) and its slope
-    (right; central differences of the library's loss away from the kink)."""
+    (right; central differences of the library's loss away from the kink).
+
+    Parameters
+    ----------
+    seg : KinkSegment, optional
+        The segment (default :func:`landscapelab.convexity.kink_segment` with its defaults).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     seg = cv.kink_segment() if seg is None else seg
     T = seg.t_max
     ts = np.linspace(-T, T, 201)
@@ -195,7 +220,12 @@ def accuracy_data(count: int = 60, seed: int = 0):
 
 def accuracy_figure():
     """The relative error of y (LU determinant, forward pass) and of dy/dW (through y A^{-1}, by backpropagation)
-    against exact rational references, for nets whose paths cancel down to a small output y."""
+    against exact rational references, for nets whose paths cancel down to a small output y.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     T = accuracy_data()
     y = T["y"]
     eps = np.finfo(float).eps

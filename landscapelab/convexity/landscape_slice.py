@@ -50,7 +50,30 @@ def weight_slice(t: Teacher, extent: float, grid: int = 41, lam: float = 0.05, t
     """The plane ``W* + s D_1 + u D_2`` (``|s|, |u| <= extent``, unit orthogonal random directions) sampled on a
     ``grid x grid`` lattice: activation-region labels, ``l``, ``lambda_min`` of ``Hess l``, membership of ``U``
     and the projected negative gradient of ``l_lambda`` (dictionary of arrays of shape ``(grid, grid)``).
-    ``lambda_min Hess l_lambda = lambda_min Hess l + 2 lambda`` for any ``lambda``."""
+    ``lambda_min Hess l_lambda = lambda_min Hess l + 2 lambda`` for any ``lambda``.
+
+    Parameters
+    ----------
+    t : Teacher
+        A zero-loss teacher (:func:`teacher`).
+    extent : float
+        Half-width of the square in weight units.
+    grid : int
+        Points per side.
+    lam : float
+        Weight decay ``lambda``.
+    theta : float
+        Theorem 4's ``theta`` in ``(0, lambda)``.
+    seed : int
+        Seed of ``numpy.random.default_rng``.
+    directions : array_like (2, m), optional
+        ``D_1, D_2`` (default: random orthonormal, from ``seed``; see :func:`radial_plane`).
+
+    Returns
+    -------
+    dict
+        Arrays of shape ``(grid, grid)`` and the directions, threshold and extent.
+    """
     if not isinstance(t, Teacher):
         raise TypeError(f"t: expected a Teacher, got {type(t).__name__}")
     extent = _real(extent, "extent", low=0.0, low_open=True)

@@ -206,7 +206,21 @@ def johnson_bound(A) -> float:
 
 def in_union(values, lower, upper, rtol: float = 1e-12) -> np.ndarray:
     """For each value, whether it lies in the union of the intervals ``[lower_i, upper_i]`` (with a relative
-    tolerance ``rtol`` times the largest interval end, for rounding)."""
+    tolerance ``rtol`` times the largest interval end, for rounding).
+
+    Parameters
+    ----------
+    values : array_like (k,)
+        Real numbers, e.g. singular values.
+    lower, upper : array_like (n,)
+        The interval ends.
+    rtol : float
+        Slack relative to the largest interval end.
+
+    Returns
+    -------
+    ndarray of bool (k,)
+    """
     values = as_float_array(values, "values", ndim=1)
     lower = as_float_array(lower, "lower", ndim=1)
     upper = as_float_array(upper, "upper", ndim=1, shape=(lower.size,))
@@ -220,6 +234,18 @@ def violation_counts(count: int = 5000, seed: int = 0) -> dict:
 
     Returns ``{radius: (union_violations, sigma_min_violations)}``: how many matrices have a singular value outside
     the union of the intervals, and how many have ``sigma_min`` below the smallest lower end.
+
+    Parameters
+    ----------
+    count : int
+        Number of random matrices.
+    seed : int
+        Seed of ``numpy.random.default_rng``.
+
+    Returns
+    -------
+    dict
+        ``{radius: (union_violations, sigma_min_violations)}``.
     """
     rng = np.random.default_rng(seed)
     counts = {radius: [0, 0] for radius in RADII}
