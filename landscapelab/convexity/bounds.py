@@ -190,6 +190,29 @@ class BoundChain:
     Each bound is at most the one above it (``exact >= lemma7_A`` separately, and
     ``exact >= lemma9_C >= sigma_step >= M_step >= rho_step >= rho_max_step >= rho_one_step``). All are for the
     direction's actual norm. ``l_lambda`` adds ``2 lambda ||X||^2`` (erratum E6: the paper writes ``lambda``).
+
+    Parameters
+    ----------
+    exact : float
+        ``X^T Hess(l) X``.
+    lemma7_A : float
+        ``-(2/N) sum |e_i| y_i ||X_i||^2 / sigma_min(A_i)^2`` (Lemma 7).
+    lemma9_C : float
+        ``-(2/N) sum |e_i| (y_i + beta^(H+2)) ||X_i||^2 / sigma_min(C_core,i)^2`` (Lemma 7 on C).
+    sigma_step : float
+        The same with ``sigma_min(C_core,i) >= 1`` (Qi's theorem on U_1).
+    M_step : float
+        ``-(2/N) M sum |e_i| ||X_i||^2`` (U_2: ``det C <= M``).
+    rho_step : float
+        ``-2 M rho(W, X) sqrt(l) ||X||^2`` (Cauchy-Schwarz).
+    rho_max_step : float
+        ``-2 M rho_max(W) sqrt(l) ||X||^2``.
+    rho_one_step : float
+        ``-2 M sqrt(l) ||X||^2`` (``rho <= 1``).
+    norm2 : float
+        ``||X||^2``.
+    sigma_min_A, sigma_min_C : float
+        ``min_i sigma_min(A_i)`` and ``min_i sigma_min(C_core,i)``.
     """
 
     exact: float         # X^T Hess(l) X
@@ -205,6 +228,12 @@ class BoundChain:
     sigma_min_C: float   # min_i sigma_min(C_core,i)
 
     def as_list(self) -> list:
+        """The chain from the exact value down to the crudest bound (without Lemma 7 on A).
+
+        Returns
+        -------
+        list of float
+        """
         return [self.exact, self.lemma9_C, self.sigma_step, self.M_step, self.rho_step, self.rho_max_step,
                 self.rho_one_step]
 

@@ -422,7 +422,17 @@ class Objective:
         return f"convexity.objective(N={self.X.shape[0]}, dims={self.dims}, lam={self.lam})"
 
     def derivatives(self, w):
-        """``(value, gradient, Hessian)`` at ``w`` (:func:`loss_derivatives`), cached for the last point."""
+        """``(value, gradient, Hessian)`` at ``w`` (:func:`loss_derivatives`), cached for the last point.
+
+        Parameters
+        ----------
+        w : array (m,)
+            The flat weights.
+
+        Returns
+        -------
+        (float, ndarray (m,), ndarray (m, m))
+        """
         w = as_float_array(w, "w", shape=(n_weights(self.dims),))
         if self._point is None or not np.array_equal(self._point, w):
             self._derivatives = loss_derivatives(w, self.X, self.F, self.dims, self.lam)
@@ -430,15 +440,47 @@ class Objective:
         return self._derivatives
 
     def value(self, w) -> float:
-        """The loss as a float."""
+        """The loss as a float.
+
+        Parameters
+        ----------
+        w : array (m,)
+            The flat weights.
+
+        Returns
+        -------
+        float
+        """
         return self.derivatives(w)[0]
 
     def gradient(self, w) -> np.ndarray:
-        """Exact gradient, shape ``(P,)``."""
+        """Exact gradient.
+
+        Parameters
+        ----------
+        w : array (m,)
+            The flat weights.
+
+        Returns
+        -------
+        ndarray (m,)
+        """
         return self.derivatives(w)[1].copy()
 
     def hvp(self, w, v) -> np.ndarray:
-        """Exact Hessian products for one direction ``(P,)`` or a block ``(k, P)``."""
+        """Exact Hessian products.
+
+        Parameters
+        ----------
+        w : array (m,)
+            The flat weights.
+        v : array (m,) or (k, m)
+            One direction or a block of directions (rows).
+
+        Returns
+        -------
+        ndarray, the shape of ``v``
+        """
         hess = self.derivatives(w)[2]
         v = as_float_array(v, "v")
         if v.ndim not in (1, 2) or v.shape[-1] != hess.shape[0]:

@@ -34,7 +34,27 @@ __all__ = ["KinkSegment", "kink_segment"]
 
 @dataclass
 class KinkSegment:
-    """The segment ``W(t) = w0 + t direction`` of :func:`kink_segment`, its data and the two pieces."""
+    """The segment ``W(t) = w0 + t direction`` of :func:`kink_segment`, its data and the two pieces.
+
+    Parameters
+    ----------
+    X : ndarray (1, 1)
+        The single input ``a = 1``.
+    F : ndarray (1,)
+        The target f.
+    dims : tuple
+        ``(1, 2, 1)``.
+    beta, lam, theta : float
+        Lemma 9's beta, the weight decay and Theorem 4's theta.
+    w0 : ndarray (4,)
+        The flat weights ``(u_1, u_2, v_1, v_2)`` at the kink, ``u_2 = 0``.
+    direction : ndarray (4,)
+        ``(0, 1, 0, -e_0 / (2 lambda))``.
+    error : float
+        ``e_0 = y - f`` at the kink (negative).
+    t_max : float
+        The segment ``|t| <= t_max`` lies in U.
+    """
 
     X: np.ndarray          # (1, 1): the single input a = 1
     F: np.ndarray          # (1,): the target f
@@ -48,16 +68,47 @@ class KinkSegment:
     t_max: float           # the segment |t| <= t_max lies in U
 
     def point(self, t) -> np.ndarray:
-        """``W(t)`` (flat); ``t`` a number."""
+        """``W(t)`` as flat weights.
+
+        Parameters
+        ----------
+        t : float
+            Position along the segment.
+
+        Returns
+        -------
+        ndarray (4,)
+        """
         return self.w0 + float(t) * self.direction
 
     def loss(self, t) -> float:
-        """``l_lambda(W(t))`` through the library's network (:func:`landscapelab.convexity.loss`)."""
+        """``l_lambda(W(t))`` through the library's network (:func:`landscapelab.convexity.loss`).
+
+        Parameters
+        ----------
+        t : float
+            Position along the segment.
+
+        Returns
+        -------
+        float
+        """
         return float(loss(self.point(t), self.X, self.F, self.dims, self.lam))
 
     def pieces(self, t):
         """``(phi_off(t), phi_on(t))``: the regularised loss with hidden neuron 2 frozen off and frozen on (the
-        smooth functions ``phi_i`` of Theorem 4 for the two regions that meet at ``t = 0``), for an array ``t``."""
+        smooth functions ``phi_i`` of Theorem 4 for the two regions that meet at ``t = 0``).
+
+        Parameters
+        ----------
+        t : array
+            Positions along the segment.
+
+        Returns
+        -------
+        (ndarray, ndarray)
+            Both of the shape of ``t``.
+        """
         t = np.asarray(t, dtype=float)
         W = self.w0[None, :] + t.reshape(-1, 1) * self.direction[None, :]
         u1, u2, v1, v2 = W.T
@@ -67,7 +118,12 @@ class KinkSegment:
         return (e_off ** 2 + decay).reshape(t.shape), (e_on ** 2 + decay).reshape(t.shape)
 
     def slopes(self):
-        """The one-sided slopes ``(phi_off'(0), phi_on'(0)) = (-e_0 v_2, e_0 v_2)`` (closed form)."""
+        """The one-sided slopes ``(phi_off'(0), phi_on'(0)) = (-e_0 v_2, e_0 v_2)`` (closed form).
+
+        Returns
+        -------
+        (float, float)
+        """
         v2 = self.w0[3]
         return -self.error * v2, self.error * v2
 

@@ -190,7 +190,23 @@ def in_U3(w, X, F, dims, beta, lam, theta) -> bool:
 
 @dataclass
 class Membership:
-    """Where a weight vector stands with respect to Milne's set ``U = U_1 & U_2 & U_3`` (eq. 28)."""
+    """Where a weight vector stands with respect to Milne's set ``U = U_1 & U_2 & U_3`` (eq. 28).
+
+    Parameters
+    ----------
+    n_W : float
+        Largest row/column 1-norm (U_1 needs ``< beta - 1``).
+    max_relative_error : float
+        ``max_i |e_i| / f_i`` (U_2 needs ``< 1/2``).
+    sqrt_loss : float
+        ``sqrt(l)`` (U_3 needs ``< threshold``).
+    threshold : float
+        ``(lambda - theta) / (2 M)``.
+    U1, U2, U3 : bool
+        Membership of each set.
+    differentiable : bool
+        Whether every pre-activation is non-zero.
+    """
 
     n_W: float                 # largest row/column 1-norm (U_1 needs < beta - 1)
     max_relative_error: float  # max_i |e_i| / f_i (U_2 needs < 1/2)
@@ -250,7 +266,21 @@ def membership(w, X, F, dims, beta, lam, theta) -> Membership:
 # ------------------------------------------------------------------------------------------------ teacher, sampler
 @dataclass
 class Teacher:
-    """A zero-loss teacher: targets ``F = y(X, W*)`` with ``W*`` in U_1 and every output positive."""
+    """A zero-loss teacher: targets ``F = y(X, W*)`` with ``W*`` in U_1 and every output positive.
+
+    Parameters
+    ----------
+    dims : tuple
+        ``(n_0, ..., n_H, 1)``.
+    w : ndarray (m,)
+        The flat teacher weights ``W*``.
+    X : ndarray (N, n_0)
+        Inputs with ``||a_i||_1 = beta - 1``.
+    F : ndarray (N,)
+        Positive targets.
+    beta : float
+        Lemma 9's beta.
+    """
 
     dims: tuple
     w: np.ndarray        # flat W*

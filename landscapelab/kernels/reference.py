@@ -100,6 +100,16 @@ def johnson_bound(A) -> float:
 in_union = in_union
 
 
+def document_twins(namespace: dict, kernels, names) -> None:
+    """Give each NumPy twin in ``namespace`` the documentation of its kernel (the same parameters and results),
+    headed by a line that names the kernel it is the oracle for."""
+    for name in names:
+        kernel = getattr(kernels, name)
+        summary, _, rest = (kernel.__doc__ or "").partition("\n")
+        namespace[name].__doc__ = (f"NumPy twin of :func:`{kernel.__module__}.{name}`: {summary.strip()}"
+                                   f"\n{rest}")
+
+
 def __getattr__(name):
     """The twins of Milne's kernels live in :mod:`landscapelab.convexity.reference`; reachable here too."""
     if name in _FROM_CONVEXITY:
@@ -109,3 +119,14 @@ def __getattr__(name):
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _twin_docs():
+    from . import determinant, gershgorin
+
+    document_twins(globals(), determinant, ("det", "slogdet", "det_batched", "leibniz_terms"))
+    document_twins(globals(), gershgorin, ("off_diagonal_sums", "qi_intervals", "gershgorin_discs",
+                                           "singular_value_bounds", "johnson_bound"))
+
+
+_twin_docs()
