@@ -103,9 +103,8 @@ def triangular_layer(F_prev, activation, alpha: float, beta: float, n_filters: i
                              "proof); draw other filters or perturb the data")
     remaining = np.ones(N, dtype=bool)
     order = np.empty(N, dtype=np.int64)
-    sign = 1.0 if alpha > 0 else -1.0
-    for j in range(N):
-        scores = np.where(remaining, sign * proj[:, j], np.inf)
+    for j in range(N):                  # gamma: increasing projections, for either sign of alpha (eq. 2.11)
+        scores = np.where(remaining, proj[:, j], np.inf)
         order[j] = int(np.argmin(scores))
         remaining[order[j]] = False
     bias = np.full(P * T, float(beta))

@@ -140,9 +140,16 @@ class ConvLayer:
 
     @property
     def n_out(self) -> int:
+        """Number of neurons ``P T``."""
         return len(self.patches) * self.n_filters
 
     def bias_length(self) -> int:
+        """Length of the bias vector: ``P T`` (per neuron) or ``T`` (per filter).
+
+        Returns
+        -------
+        int
+        """
         return self.n_out if self.bias == "neuron" else self.n_filters
 
 
@@ -163,6 +170,7 @@ class MaxPool:
 
     @property
     def n_out(self) -> int:
+        """Number of neurons ``P``."""
         return len(self.patches)
 
 
@@ -264,7 +272,19 @@ class CNN:
         return conv_matrix(layer.patches, self.widths[k - 1], params[k - 1][0])
 
     def full_bias(self, params, k: int) -> np.ndarray:
-        """The bias of layer ``k`` per neuron (a tied bias repeated over the patches), length ``n_k``."""
+        """The bias of layer ``k`` per neuron (a tied bias repeated over the patches).
+
+        Parameters
+        ----------
+        params : list
+            Parameters, one entry per layer.
+        k : int
+            1-based index of a convolutional or fully connected layer.
+
+        Returns
+        -------
+        ndarray, shape (n_k,)
+        """
         layer = self.layers[k - 1]
         b = np.asarray(params[k - 1][1], dtype=np.float64)
         return b if layer.bias == "neuron" else np.tile(b, len(layer.patches))
@@ -318,6 +338,11 @@ class CNN:
         return self.forward(params, X)[k]
 
     def n_params(self) -> int:
-        """Number of trainable parameters (filters and biases)."""
+        """Number of trainable parameters (filters and biases).
+
+        Returns
+        -------
+        int
+        """
         return sum(0 if isinstance(layer, MaxPool) else layer.patches.shape[1] * layer.n_filters
                    + layer.bias_length() for layer in self.layers)

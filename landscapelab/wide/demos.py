@@ -1,5 +1,7 @@
 """Slider demos of the wide-layers chapter (``book/wide_layers.ipynb``).
 
+Labels are plain text (no mathtext): parsing TeX in every frame costs more than drawing it.
+
 Each function computes everything when the demo is built; the draw functions only index and plot.
 
 * :func:`feature_rank_explorer`: the singular values of a random first layer ``F_1`` (``N = 50`` samples) for
@@ -79,7 +81,7 @@ def rank_data(activation, d: int, widths, n_samples: int = 50, seeds: int = 10) 
     return {"ranks": ranks, "sigma_min": smin, "spectra": spectra, "tol": np.array(tols)}
 
 
-def feature_rank_explorer(activations=("sigmoid", "tanh", "relu", "leaky_relu(0.1)", "identity"), dims=(2, 10),
+def feature_rank_explorer(activations=("sigmoid", "tanh", "relu", "leaky_relu(0.1)"), dims=(2, 10),
                           ratios=(0.5, 1.0, 2.0), n_samples: int = 50, seeds: int = 10) -> Demo:
     """Singular values of a random first layer and its numerical rank against the width (Theorem 2.4.5 and the
     cases it excludes: ReLU-type and polynomial activations)."""
@@ -98,7 +100,7 @@ def feature_rank_explorer(activations=("sigmoid", "tanh", "relu", "leaky_relu(0.
         ax.set_title(f"{activation}, d = {d}, n1 = {int(width_over_N * N)}: rank {D['ranks'][i, 0]} of "
                      f"{min(N, sv.size)}, sigma_min {sv[-1]:.1e}", fontsize=8)
         ax.set_xlabel("index")
-        ax.set_ylabel(r"$\log_{10}$ singular value of $F_1$")
+        ax.set_ylabel("log10 singular value of F1")
         ax.set_ylim(-20, None)
         ax.legend(fontsize=7, loc="lower left")
         ranks = D["ranks"]
@@ -107,7 +109,7 @@ def feature_rank_explorer(activations=("sigmoid", "tanh", "relu", "leaky_relu(0.
         bx.plot(sweep, np.median(ranks, axis=1), color="C0", label="median")
         bx.plot(sweep, np.minimum(sweep, N), ":", color="grey", label="min(n1, N)")
         bx.axvline(int(width_over_N * N), color="C3", lw=0.8)
-        bx.set_xlabel(r"width $n_1$")
+        bx.set_xlabel("width n1")
         bx.set_ylabel("numerical rank")
         bx.set_ylim(0, N + 3)
         bx.legend(fontsize=7, loc="lower right")
@@ -151,19 +153,19 @@ def triangular_demo(activations=("sigmoid", "relu", "leaky_relu(0.1)"), log_alph
         fig, (ax, bx) = _figure(2, width=4.3, height=3.4)
         A = mats[log10_alpha]
         im = ax.imshow(np.log10(np.abs(A) + 1e-18), cmap="viridis", vmin=-18, vmax=max(1.0, np.log10(np.abs(A).max())))
-        fig.colorbar(im, ax=ax, shrink=0.8, label=r"$\log_{10}|A_{ij}|$")
+        fig.colorbar(im, ax=ax, shrink=0.8, label="log10 |A_ij|")
         i = int(np.argmin(np.abs(fine - log10_alpha)))
         ax.set_title(f"{activation}, alpha = 1e{log10_alpha}: rank {curves['rank'][i]} of {n_samples}", fontsize=8)
         ax.set_xlabel("neuron j")
         ax.set_ylabel("sample (sorted)")
         lg = lambda v: np.log10(np.maximum(np.abs(v), 1e-20))  # noqa: E731
-        bx.plot(fine, lg(curves["smin"]), color="C0", label=r"$\sigma_{\min}(A)$")
-        bx.plot(fine, lg(curves["det"]), color="C1", label=r"$|\det A| / |\sigma(\beta)|^N$")
+        bx.plot(fine, lg(curves["smin"]), color="C0", label="σ_min(A)")
+        bx.plot(fine, lg(curves["det"]), color="C1", label="|det A| / |σ(β)|^N")
         bx.plot(fine, lg(curves["lower"]), color="C2", label="largest below-diagonal entry")
         bx.axhline(0.0, color="grey", lw=0.6, ls=":")
         bx.axvline(log10_alpha, color="C3", lw=0.8)
-        bx.set_xlabel(r"$\log_{10}$ scale $\alpha$")
-        bx.set_ylabel(r"$\log_{10}$ of the quantity")
+        bx.set_xlabel("log10 of the scale α")
+        bx.set_ylabel("log10 of the quantity")
         bx.set_ylim(-20, 8)
         bx.legend(fontsize=7, loc="lower left")
         return fig

@@ -95,7 +95,7 @@ def path_demo(data: dict | None = None) -> Demo:
             if sel.any() and kind != "start":
                 ax.plot(s[sel], lg(path.loss[sel]), ".", ms=3, color=color, label=kind)
         ax.set_xlabel("position along the path (fraction of points)")
-        ax.set_ylabel(r"$\log_{10}$ loss  (floor $10^{-30}$)")
+        ax.set_ylabel("log10 loss (floor 1e-30)")
         ax.set_title(f"max on path {path.max_loss:.2g} (ends {path.loss[0]:.2g}, {path.loss[-1]:.2g}); "
                      f"straight {straight.max():.3g}", fontsize=8)
         ax.legend(fontsize=6, loc="center left")

@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.linalg import qr
 
+from .._validate import as_float_array, positive_int
 from . import activations as acts
 
 __all__ = ["independent_columns", "absorb", "Walker", "make_full_rank", "copy_layer", "shift_span_rank"]
@@ -67,7 +68,11 @@ def absorb(F, V, I):
     (callable, float)
         The curve and the residual ``max |F(:, I) E - F(:, Ibar)|`` of the solve for ``E``.
     """
+    F = as_float_array(F, "F", ndim=2)
+    V = as_float_array(V, "V", shape=(F.shape[1], None))
     I = np.asarray(I)
+    if I.ndim != 1 or not np.issubdtype(I.dtype, np.integer) or (I.size and (I.min() < 0 or I.max() >= F.shape[1])):
+        raise ValueError(f"I: expected column indices in 0..{F.shape[1] - 1}")
     Ibar = np.setdiff1d(np.arange(F.shape[1]), I)
     E = np.linalg.lstsq(F[:, I], F[:, Ibar], rcond=None)[0]
     residual = float(np.abs(F[:, I] @ E - F[:, Ibar]).max()) if Ibar.size else 0.0
@@ -105,7 +110,21 @@ class Walker:
         return [(W.copy(), b.copy()) for W, b in self.layers]
 
     def move(self, curve, kind: str, steps: int | None = None):
-        """Follow ``curve(lambda) -> layers`` for ``lambda`` in ``(0, 1]`` and make its end the current point."""
+        """Follow ``curve(lambda) -> layers`` for ``lambda`` in ``(0, 1]`` and make its end the current point.
+
+        Parameters
+        ----------
+        curve : callable
+            ``lambda -> [(W_1, b_1), ...]``, equal to the current point at ``lambda = 0``.
+        kind : str
+            Label of the move (recorded with every sampled point).
+        steps : int, optional
+            Points to sample (default: the walker's ``steps``).
+
+        Returns
+        -------
+        None
+        """
         n = self.steps if steps is None else int(steps)
         for lam in np.arange(1, n + 1) / n:
             self.points.append([(np.array(W, dtype=np.float64), np.array(b, dtype=np.float64))
@@ -114,7 +133,25 @@ class Walker:
         self.layers = [(W.copy(), b.copy()) for W, b in self.points[-1]]
 
     def set_columns(self, k: int, cols, W_new, b_new, kind: str):
-        """Straight move of the columns ``cols`` of ``(W_k, b_k)`` (1-based k) to new values."""
+        """Straight move of the columns ``cols`` of ``(W_k, b_k)`` to new values.
+
+        Parameters
+        ----------
+        k : int
+            1-based layer index.
+        cols : array_like of int
+            Columns (units) to move.
+        W_new : ndarray, shape (n_{k-1}, len(cols))
+            Their new incoming weights.
+        b_new : ndarray, shape (len(cols),)
+            Their new biases.
+        kind : str
+            Label of the move.
+
+        Returns
+        -------
+        None
+        """
         W0, b0 = self.layers[k - 1]
         W1, b1 = W0.copy(), b0.copy()
         W1[:, cols], b1[cols] = W_new, b_new
@@ -128,7 +165,23 @@ class Walker:
         self.move(curve, kind)
 
     def absorb_into(self, k: int, F, I, kind: str = "absorb (Lemma 3.4.10)"):
-        """Lemma 3.4.10 on ``(F_k, W_{k+1}, I)``: afterwards layer k+1 ignores the columns outside ``I``."""
+        """Lemma 3.4.10 on ``(F_k, W_{k+1}, I)``: afterwards layer ``k+1`` ignores the columns outside ``I``.
+
+        Parameters
+        ----------
+        k : int
+            1-based index of the layer whose output ``F`` is.
+        F : ndarray, shape (N, n_k)
+            The current ``F_k``.
+        I : array_like of int
+            Columns with ``rank F(:, I) = rank F``.
+        kind : str
+            Label of the move.
+
+        Returns
+        -------
+        None
+        """
         curve, residual = absorb(F, self.layers[k][0], I)
         self.residuals.append(residual)
         rest = self._copy()
@@ -206,6 +259,9 @@ def make_full_rank(walker: Walker, X, activation, k: int = 1, seed: int = 0, tol
         The rank of ``F_k`` before the move (``N`` if nothing was done).
     """
     act = acts.get(activation)
+    k = positive_int(k, "k")
+    if k >= len(walker.layers):
+        raise ValueError(f"k: expected a hidden layer 1..{len(walker.layers) - 1}, got {k}")
     F_prev = _features(walker.layers, X, act, k - 1)
     W, b = walker.layers[k - 1]
     F = np.asarray(act(F_prev @ W + b))

@@ -17,6 +17,7 @@ tests check both against autograd.
 from __future__ import annotations
 
 import numpy as np
+from numba import config as numba_config
 from numba import njit
 
 from .._validate import as_float_array, choice, positive_int
@@ -62,7 +63,17 @@ class SkipNet:
         self.n_params = sum(self.sizes)
 
     def unflatten(self, theta) -> list:
-        """Views ``[W_1, W_rest, b, W_o, b_o, V]`` into a flat vector (writable if ``theta`` is)."""
+        """Views ``[W_1, W_rest, b, W_o, b_o, V]`` into a flat vector (writable if ``theta`` is).
+
+        Parameters
+        ----------
+        theta : ndarray, shape (n_params,)
+            Flat parameters.
+
+        Returns
+        -------
+        list of ndarray
+        """
         out, start = [], 0
         for shape, size in zip(self.shapes, self.sizes):
             out.append(theta[start:start + size].reshape(shape))
@@ -70,7 +81,18 @@ class SkipNet:
         return out
 
     def init(self, seed: int = 0) -> np.ndarray:
-        """Weights ``N(0, 1/fan_in)``, biases and skip weights zero."""
+        """Weights ``N(0, 1/fan_in)``, biases and skip weights zero.
+
+        Parameters
+        ----------
+        seed : int
+            Seed of ``numpy.random.default_rng``.
+
+        Returns
+        -------
+        ndarray
+            Flat parameters.
+        """
         rng = np.random.default_rng(seed)
         theta = np.zeros(self.n_params)
         W1, Ws, _, Wo, _, _ = self.unflatten(theta)
@@ -87,7 +109,7 @@ class SkipNet:
         theta = as_float_array(theta, "theta", shape=(self.n_params,))
         return X, y, theta
 
-    def loss_grad(self, theta, X, y, backend: str = "numba"):
+    def loss_grad(self, theta, X, y, backend: str = "auto"):
         """Mean cross-entropy, training error and gradient.
 
         Parameters
@@ -98,8 +120,9 @@ class SkipNet:
             Inputs, one sample per row.
         y : ndarray of int, shape (N,)
             Class labels.
-        backend : {"numba", "numpy"}
-            The Numba kernel or its NumPy twin.
+        backend : {"auto", "numba", "numpy"}
+            The Numba kernel or its NumPy twin; ``"auto"`` takes the kernel unless ``NUMBA_DISABLE_JIT`` is set
+            (then the pure-Python loops would be far slower than the twin).
 
         Returns
         -------
@@ -107,13 +130,31 @@ class SkipNet:
         """
         X, y, theta = self._args(theta, X, y)
         grad = np.zeros(self.n_params)
-        fn = loss_grad_numba if choice(backend, "backend", ("numba", "numpy")) == "numba" else loss_grad_numpy
+        backend = choice(backend, "backend", ("auto", "numba", "numpy"))
+        if backend == "auto":
+            backend = "numpy" if numba_config.DISABLE_JIT else "numba"
+        fn = loss_grad_numba if backend == "numba" else loss_grad_numpy
         loss, err = fn(X, y, *self.unflatten(theta), self.units[:, 0] - 1, self.units[:, 1],
                        ACTIVATIONS.index(self.activation), *self.unflatten(grad))
         return float(loss), float(err), grad
 
-    def train(self, theta, X, y, steps: int = 400, lr: float = 0.02, backend: str = "numba"):
+    def train(self, theta, X, y, steps: int = 400, lr: float = 0.02, backend: str = "auto"):
         """Full-batch Adam (beta1 = 0.9, beta2 = 0.999, eps = 1e-8).
+
+        Parameters
+        ----------
+        theta : ndarray
+            Initial flat parameters (not modified).
+        X : ndarray, shape (N, d)
+            Inputs, one sample per row.
+        y : ndarray of int, shape (N,)
+            Class labels.
+        steps : int
+            Adam steps.
+        lr : float
+            Adam's step size.
+        backend : {"auto", "numba", "numpy"}
+            See :meth:`loss_grad`.
 
         Returns
         -------

@@ -78,15 +78,27 @@ class Path:
     residuals: list = field(default_factory=list)
 
     def flat(self, net) -> np.ndarray:
-        """The points as rows of flat parameter vectors of the core ``net`` (``M_k = W_k^T``)."""
+        """The points as rows of flat parameter vectors of the core ``net`` (``M_k = W_k^T``).
+
+        Parameters
+        ----------
+        net : landscapelab.MLP
+            A network with the path's widths (and biases).
+
+        Returns
+        -------
+        ndarray, shape (len(points), net.n_params)
+        """
         return np.array([net.flatten([(W.T, b) for W, b in layers]) for layers in self.points])
 
     @property
     def max_loss(self) -> float:
+        """The largest loss along the path."""
         return float(self.loss.max())
 
     @property
     def endpoint_max(self) -> float:
+        """The larger of the two end losses (Theorem 3.4.16 bounds :attr:`max_loss` by it)."""
         return float(max(self.loss[0], self.loss[-1]))
 
 
@@ -119,8 +131,12 @@ def h_map(D, sub_layers, A, act, level: int) -> tuple:
     (ndarray, ndarray)
         ``(W_1, b_1)``.
     """
+    D = as_float_array(D, "D", ndim=2)
     Ls = len(sub_layers)
-    B = np.asarray(A, dtype=np.float64)
+    level = positive_int(level, "level")
+    if level > Ls:
+        raise ValueError(f"level: expected 1..{Ls} (the subnetwork's layers), got {level}")
+    B = as_float_array(A, "A", shape=(D.shape[0], sub_layers[level - 1][0].shape[1]))
     for l in range(level, 1, -1):
         W, b = sub_layers[l - 1]
         B = (_inv(act, B, l == Ls) - b) @ np.linalg.pinv(W)

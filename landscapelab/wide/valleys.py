@@ -3,10 +3,11 @@ the thesis's Figure 3.1, right; the thesis gives no formula, this one is the boo
 
     f(x) = -exp(-x^2) + 1/2 sigmoid(5 (x - 3/2)) exp(-0.3 (x - 3/2)).
 
-Its only local minimum is near ``x = 0`` (``f ~ -1``, the global minimum); a local maximum sits near
-``x = 2.145``; to its right ``f`` decreases to ``0^+`` without ever reaching a critical point, so gradient descent
-started there runs off to infinity at loss near 0, far above the global minimum: a bad local valley
-(Definition 3.3.7) with no critical point in it.
+Its only local minimum is near ``x = 0`` (``f ~ -1``, the global minimum); local maxima sit near ``x = 2.145``
+(``f ~ 0.386``) and, far to the left, near ``x = -6.1`` (``f`` of order ``1e-16``); beyond each maximum ``f``
+decreases to ``0^+`` without reaching another critical point, so gradient descent started there runs off to
+infinity at a loss near 0, far above the global minimum: bad local valleys (Definition 3.3.7) at both infinities
+with no critical point in them, as in the thesis's sketch.
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ __all__ = ["bad_valley", "bad_valley_derivative", "gradient_descent_1d"]
 
 
 def _sigmoid(t):
-    return 0.5 * (np.tanh(0.5 * t) + 1.0)
+    """The logistic function with full relative precision in both tails (``0.5 (tanh(t/2) + 1)`` rounds to 0
+    below about ``t = -37``, which would hide the left valley)."""
+    e = np.exp(-np.abs(t))
+    return np.where(t >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
 def bad_valley(x):

@@ -96,3 +96,14 @@ def test_zero_loss_point_rejects_rank_deficient_and_widening():
     F = np.random.default_rng(1).standard_normal((10, 12))
     with pytest.raises(ValueError, match="2.4.7"):
         co.zero_loss_point(F, np.zeros(10, int), [12, 3, 5, 2], "sigmoid")
+
+
+def test_negative_alpha_for_an_activation_vanishing_at_plus_infinity():
+    """Case mu_+ = 0 of the proof: alpha -> -infinity with the same ordering."""
+    from landscapelab.activations import Activation
+
+    flipped = Activation("flipped_sigmoid", lambda t: 1 / (1 + np.exp(np.clip(t, -700, 700))),
+                         lambda t: 0 * t, lambda t: 0 * t, None, np.inf)
+    t = co.triangular_layer(X2[:20], flipped, -1e6, 0.0, n_filters=20, seed=1)
+    assert np.abs(np.tril(t.A, -1)).max() < 1e-12
+    assert np.allclose(np.diag(t.A), 0.5)

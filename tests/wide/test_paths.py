@@ -150,3 +150,19 @@ def test_conditions_are_enforced():
     a = fe.thesis_layers(net, net.init(seed=1))
     with pytest.raises(ValueError, match="3.4.1"):
         sl.connect(a, a, X, Y, "tanh")
+
+
+def test_bad_arguments_name_the_argument():
+    F = np.ones((3, 4))
+    with pytest.raises(ValueError, match="V"):
+        pa.absorb(F, np.ones((3, 2)), [0])
+    with pytest.raises(ValueError, match="I"):
+        pa.absorb(F, np.ones((4, 2)), [7])
+    X = np.random.default_rng(0).standard_normal((5, 3))
+    layers = [(np.ones((3, 4)), np.zeros(4)), (np.ones((4, 1)), np.zeros(1))]
+    with pytest.raises(ValueError, match="level"):
+        sl.h_map(X, layers, np.zeros((5, 1)), LEAKY, 3)
+    with pytest.raises(ValueError, match="A"):
+        sl.h_map(X, layers, np.zeros((4, 1)), LEAKY, 2)
+    with pytest.raises(ValueError, match="k"):
+        pa.make_full_rank(pa.Walker(layers), X, LEAKY, k=2)

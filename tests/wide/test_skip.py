@@ -94,3 +94,14 @@ def test_P13_skip_connections_rescue_a_deep_narrow_net(activation):
         skip = sn.skip_training_run(depth=50, n_samples=200, n_skip=200, activation=activation, steps=1000,
                                     lr=0.01, seed=seed)
         assert skip["final_loss"] < 0.5 and skip["final_error"] < 0.2
+
+
+def test_auto_backend_follows_the_jit_switch(monkeypatch):
+    net = sn.SkipNet(3, 4, 2, 2, [[1, 0]], "sigmoid")
+    X, y = np.random.default_rng(0).standard_normal((5, 3)), np.array([0, 1, 0, 1, 1])
+    th = net.init(1)
+    monkeypatch.setattr(sn.numba_config, "DISABLE_JIT", True)
+    called = []
+    monkeypatch.setattr(sn, "loss_grad_numpy", lambda *a: called.append(1) or sn.loss_grad_numba(*a))
+    net.loss_grad(th, X, y)
+    assert called == [1]
