@@ -88,6 +88,25 @@ def h_map_realises() -> Result:
     return Result(f"relative error {'< 1e-12' if err < 1e-12 else f'{err:.0e}'}", "< 1e-12", err < 1e-12)
 
 
+@claim("loss_topology", "Theorem 3.4.9: with rank X = N, the path F_L = (1-t) A + t Y through h never climbs")
+def independent_data_descent() -> Result:
+    rng = np.random.default_rng(1)
+    X, Y = rng.standard_normal((8, 10)), rng.standard_normal((8, 2))
+    net = MLP([10, 6, 4, 2], activation=LEAKY)
+    layers = thesis_layers(net, net.init(seed=2))
+    f = loss_function(net, X, Y, loss="square", scale=0.5)
+    A = net(net.flatten([(W.T, b) for W, b in layers]), X)
+    losses = []
+    for t in np.linspace(0, 1, 51):
+        layers[0] = sl.h_map(X, layers, (1 - t) * A + t * Y, LEAKY, 3)
+        losses.append(f(net.flatten([(W.T, b) for W, b in layers])))
+    losses = np.array(losses)
+    rise = float(np.max(np.diff(losses)) / losses[0])
+    ok = rise < 1e-12 and losses[-1] < 1e-20
+    return Result(f"loss {losses[0]:.1f} -> {'< 1e-20' if losses[-1] < 1e-20 else f'{losses[-1]:.0e}'}, largest rise "
+                  f"{'< 1e-12' if rise < 1e-12 else f'{rise:.0e}'}", "-> 0, never rising", ok)
+
+
 @claim("loss_topology", "Lemma 3.4.14: constant-output path from rank F_1 <= d+1 (all biases +50) to rank N")
 def rank_repair() -> Result:
     X, Y = regression_problem(20, 10, 1, seed=0)
@@ -148,6 +167,25 @@ def bad_valley_without_minimum() -> Result:
           and bad_valley(xs).min() > 0)
     return Result(f"{len(minima)} local minimum (x = {abs(x[minima[0]]):.2f}, f = {y[minima[0]]:.3f}); GD x: 4 -> "
                   f"{xs[-1]:.1f}, min f = {bad_valley(xs).min():.3f}", "1 (global); f > 0 along GD", ok)
+
+
+@claim("loss_topology", "Theorem 4.3.4 (2): in a skip net (M = N = 40) the straight move of V to Psi V* = Y descends")
+def skip_descent() -> Result:
+    rng = np.random.default_rng(3)
+    X, Y = rng.standard_normal((40, 5)), rng.standard_normal((40, 2))
+    net = MLP([5, 20, 20, 1], activation="softplus")
+    w = net.init(seed=4)
+    units = sk.skip_units(net.widths, 40, seed=5)
+    Psi = sk.skip_matrix(net, w, X, units)
+    V_star, residual = sk.random_feature_fit(Psi, Y)
+    V0 = rng.standard_normal(V_star.shape)
+    feats = [net.features(w, X, layer=1), net.features(w, X, layer=2)]
+    Psi_ref = np.column_stack([feats[l - 1][:, j] for l, j in units])
+    losses = np.array([0.5 * np.sum((Psi_ref @ ((1 - t) * V0 + t * V_star) - Y) ** 2) for t in np.linspace(0, 1, 51)])
+    ok = np.all(np.diff(losses) <= 1e-12 * losses[0]) and losses[-1] < 1e-16 and _rank(Psi_ref) == 40
+    end = "< 1e-16" if losses[-1] < 1e-16 else f"{losses[-1]:.0e}"
+    return Result(f"rank Psi {_rank(Psi_ref)}; loss {losses[0]:.0f} -> {end}, never rising", "40; -> 0, never rising",
+                  ok)
 
 
 @claim("loss_topology", "Chapter 4 skip net: Numba and NumPy loss/gradient agree with autograd")
