@@ -49,7 +49,7 @@ def gradient_descent(f, w0, lr: float, steps: int, record_every: int = 1, progre
     history = {"step": [], "loss": [], "grad_norm": []}
     iterator = range(steps + 1)
     if progress:
-        from tqdm.auto import tqdm
+        from tqdm import tqdm
 
         iterator = tqdm(iterator, desc="gradient descent", unit="step")
     for step in iterator:

@@ -223,7 +223,7 @@ def run(chapter: str | None = None, progress: bool = False) -> list[Row]:
     """
     claims = registry(chapter)
     if progress:
-        from tqdm.auto import tqdm
+        from tqdm import tqdm
 
         claims = tqdm(claims, desc="verify", unit="claim")
     return [run_claim(entry) for entry in claims]

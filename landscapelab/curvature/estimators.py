@@ -295,7 +295,7 @@ def spectral_density(f, w=None, grid=None, n_vectors: int = 10, steps: int = 80,
     rng = np.random.default_rng(seed)
     runs = range(n_vectors)
     if progress:
-        from tqdm.auto import tqdm
+        from tqdm import tqdm
 
         runs = tqdm(runs, desc="SLQ", unit="vector")
     quadratures = [lanczos_quadrature(op.rows, rng.standard_normal(op.shape[0]), steps) for _ in runs]
