@@ -84,7 +84,25 @@ def rank_data(activation, d: int, widths, n_samples: int = 50, seeds: int = 10) 
 def feature_rank_explorer(activations=("sigmoid", "tanh", "relu", "leaky_relu(0.1)"), dims=(2, 10),
                           ratios=(0.5, 1.0, 2.0), n_samples: int = 50, seeds: int = 10) -> Demo:
     """Singular values of a random first layer and its numerical rank against the width (Theorem 2.4.5 and the
-    cases it excludes: ReLU-type and polynomial activations)."""
+    cases it excludes: ReLU-type and polynomial activations).
+
+    Parameters
+    ----------
+    activations : tuple of str
+        Activation names (``"leaky_relu(0.1)"`` gives the slope).
+    dims : tuple of int
+        Input dimensions d.
+    ratios : tuple of float
+        Widths as multiples of N shown by the slider.
+    n_samples : int
+        N, the number of samples.
+    seeds : int
+        Draws per setting.
+
+    Returns
+    -------
+    Demo
+    """
     N = n_samples
     sweep = np.unique(np.concatenate([np.arange(5, 4 * N + 1, 5), (np.array(ratios) * N).astype(int)]))
     data = {(a, d): rank_data(a, d, sweep, N, seeds) for a in activations for d in dims}
@@ -123,7 +141,21 @@ def feature_rank_explorer(activations=("sigmoid", "tanh", "relu", "leaky_relu(0.
 def triangular_demo(activations=("sigmoid", "relu", "leaky_relu(0.1)"), log_alphas=(1, 2, 4, 6),
                     n_samples: int = 40) -> Demo:
     """Theorem 2.4.4's construction on ``N`` samples in ``[-1, 1]^2`` with one direction per neuron (the thesis's
-    choice: the weight matrix has full rank) or one shared direction (samples sorted along one line)."""
+    choice: the weight matrix has full rank) or one shared direction (samples sorted along one line).
+
+    Parameters
+    ----------
+    activations : tuple of str
+        Activation names.
+    log_alphas : tuple of float
+        ``log10 alpha`` of the construction's scale, one slider position each.
+    n_samples : int
+        N, the number of samples.
+
+    Returns
+    -------
+    Demo
+    """
     X = _data(n_samples, 2)
     fine = np.linspace(0, 6, 61)
     data = {}

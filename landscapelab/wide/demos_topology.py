@@ -76,7 +76,17 @@ def path_problems(n_samples: int = 20, d: int = 10, steps: int = 30, seed: int =
 
 def path_demo(data: dict | None = None) -> Demo:
     """The loss along Theorem 3.4.16's path (coloured by move) and along the straight segment, and the distance of
-    each point from the end point."""
+    each point from the end point.
+
+    Parameters
+    ----------
+    data : dict, optional
+        Precomputed paths from :func:`path_problems` (computed here if omitted).
+
+    Returns
+    -------
+    Demo
+    """
     data = path_problems() if data is None else data
 
     def draw(architecture, start):
@@ -119,6 +129,23 @@ def skip_runs(depths=(10, 30, 50), n_skips=(0, 50, 100), n_samples: int = 100, a
               steps: int = 300, lr: float = 0.02, seeds=(0,)):
     """The training runs behind :func:`skip_demo` (cached on disk by :func:`landscapelab.sweep`).
 
+    Parameters
+    ----------
+    depths : tuple of int
+        Numbers of hidden layers.
+    n_skips : tuple of int
+        Numbers M of hidden units wired to the output.
+    n_samples : int
+        N, samples with random labels.
+    activation : str
+        Hidden activation (``"softplus"`` or ``"sigmoid"``).
+    steps : int
+        Adam steps.
+    lr : float
+        Adam's step size.
+    seeds : tuple of int
+        Seeds of the runs.
+
     Returns
     -------
     landscapelab.sweeps.Table
@@ -130,7 +157,17 @@ def skip_runs(depths=(10, 30, 50), n_skips=(0, 50, 100), n_samples: int = 100, a
 
 def skip_demo(table=None) -> Demo:
     """Training loss and error of a deep narrow softplus net (width 10, ``N = 100`` random labels, 10 classes)
-    with ``M`` random hidden units wired to the output, full-batch Adam."""
+    with ``M`` random hidden units wired to the output, full-batch Adam.
+
+    Parameters
+    ----------
+    table : landscapelab.sweeps.Table, optional
+        The runs of :func:`skip_runs` (computed here if omitted).
+
+    Returns
+    -------
+    Demo
+    """
     table = skip_runs() if table is None else table
     depths = sorted({row["depth"] for row in table})
     skips = sorted({row["n_skip"] for row in table})

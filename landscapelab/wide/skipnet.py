@@ -182,8 +182,33 @@ def _act_np(Z, kind):
 
 
 def loss_grad_numpy(X, y, W1, Ws, bs, Wo, bo, V, skip_layer, skip_unit, kind, gW1, gWs, gbs, gWo, gbo, gV):
-    """NumPy twin of :func:`loss_grad_numba`: mean cross-entropy and training error; the gradient is written into
-    ``gW1 ... gV`` (0-based ``skip_layer``)."""
+    """NumPy twin of :func:`loss_grad_numba`: mean cross-entropy and training error, the gradient written into
+    ``gW1 ... gV``.
+
+    Parameters
+    ----------
+    X : ndarray (N, d)
+        Inputs.
+    y : ndarray of int (N,)
+        Labels.
+    W1, Ws, bs : ndarray
+        First-layer weights ``(d, w)``, the other hidden weights ``(depth - 1, w, w)`` and the biases ``(depth, w)``.
+    Wo, bo : ndarray
+        Output weights ``(w, m)`` and biases ``(m,)``.
+    V : ndarray (M, m)
+        Weights of the skip units to the output.
+    skip_layer, skip_unit : ndarray of int (M,)
+        Which hidden unit (0-based layer and index) each skip connection comes from.
+    kind : int
+        Activation code (0 softplus, 1 sigmoid).
+    gW1, gWs, gbs, gWo, gbo, gV : ndarray
+        Outputs: the gradients, of the shapes of the parameters.
+
+    Returns
+    -------
+    (float, float)
+        The mean cross-entropy and the training error.
+    """
     N = X.shape[0]
     depth = bs.shape[0]
     Hs, Ds = [X], []

@@ -68,6 +68,8 @@ class Path:
         The move each point belongs to.
     loss : ndarray
         ``phi(F_L)`` at every point.
+    residuals : list of float
+        The residual of each linear solve behind an absorbing move (Lemma 3.4.10), ``max |F(:, I) E - F(:, Ibar)|``.
     """
 
     widths: tuple

@@ -1,7 +1,9 @@
 """Public functions and classes carry numpydoc docstrings: a summary, every parameter documented, a Returns
 section (numpydoc's own validator, with the checks listed in CHECKS)."""
 
+import dataclasses
 import importlib
+import re
 
 import pytest
 from numpydoc.validate import validate
@@ -26,7 +28,15 @@ def resolve(qualname):
 
 
 def problems(qualname):
-    skip = {"PR01"} if getattr(resolve(qualname), "_is_protocol", False) else set()   # no constructor to document
+    obj = resolve(qualname)
+    skip = set()
+    if getattr(obj, "_is_protocol", False):
+        skip.add("PR01")                                  # a protocol has no constructor to document
+    if dataclasses.is_dataclass(obj) and "Attributes\n" in (obj.__doc__ or ""):
+        documented = set(re.findall(r"^\s*(\w+)(?:, (\w+))* :", obj.__doc__.split("Attributes\n", 1)[1], re.M))
+        names = {n for group in documented for n in group if n}
+        if {f.name for f in dataclasses.fields(obj)} <= names:
+            skip.add("PR01")                              # a dataclass's fields documented as its attributes
     return [(code, message) for code, message in validate(qualname)["errors"] if code in CHECKS - skip]
 
 
