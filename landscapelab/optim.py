@@ -14,12 +14,14 @@ def gradient_descent(f, w0, lr: float, steps: int, record_every: int = 1, progre
                      clip: float | None = None):
     """Run ``w <- w - lr * grad f(w)`` for ``steps`` steps, optionally with gradient clipping.
 
-    Returns ``(w, history)``: the final point and a dict with ``"step"``, ``"loss"`` and ``"grad_norm"`` arrays
-    recorded every ``record_every`` steps (and at the start and the end). ``f`` may carry a fast ``f.gradient``.
-    Stops early with a ``FloatingPointError`` if the iterates overflow (learning rate too large).
+    Returns ``(w, history)``: the final point and a dict with ``"step"``, ``"loss"`` and ``"grad_norm"``
+    arrays recorded every ``record_every`` steps (and at the start and the end). ``f`` may carry a fast
+    ``f.gradient``. Stops early with a ``FloatingPointError`` if the iterates overflow (learning rate too
+    large).
 
-    With ``clip`` (a threshold on the gradient norm) the step is ``lr * min(1, clip / ||grad f(w)||) * grad f(w)``:
-    clipped gradient descent (Zhang, He, Sra and Jadbabaie 2020), whose update never exceeds ``lr * clip``.
+    With ``clip`` (a threshold on the gradient norm) the step is ``lr * min(1, clip / ||grad f(w)||) * grad
+    f(w)``: clipped gradient descent (Zhang, He, Sra and Jadbabaie 2020), whose update never exceeds ``lr *
+    clip``.
     """
     w = as_float_array(w0, "w0", ndim=1).copy()
     steps = positive_int(steps, "steps")

@@ -1,7 +1,7 @@
 """Claims of the Cooper chapter (``book/smoothness.ipynb``): (L0, L1)-smoothness fails for deep networks.
 
-One check per theorem (12-15), per lemma the closed forms rest on, per correction, and per observation the book
-makes beyond the paper. Every check sets the library against a computation that shares no code with it:
+One check per theorem (12-15), per lemma the closed forms rest on, per correction, and per observation the
+book makes beyond the paper. Every check sets the library against a computation that shares no code with it:
 
 * autograd applied to the network's forward pass (for the derivatives on the ray);
 * the library's exact backward and Hessian-vector passes (``LossFunction.gradient``, ``landscapelab.hessian``,
@@ -37,7 +37,7 @@ THREE_T = (-2.5, 0.7, 13.0)
 
 
 def _rel(a, b) -> float:
-    """Largest entry error relative to the largest entry of the reference ``b`` (absolute when that is below 1)."""
+    """Largest entry error relative to the largest entry of the reference ``b`` (absolute below 1)."""
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     return float(np.abs(a - b).max() / max(np.abs(b).max(), 1.0))
 
@@ -52,8 +52,8 @@ def _autograd(f, w):
 
 
 def exact_norms(f, points) -> dict[str, np.ndarray]:
-    """``||grad L||``, ``||H||_F`` and ``||H||_op`` at each point from the exact backward and Hessian-vector passes
-    (``f.gradient`` and ``landscapelab.hessian``), independently of the closed forms."""
+    """``||grad L||``, ``||H||_F`` and ``||H||_op`` at each point from the exact backward and Hessian-vector
+    passes (``f.gradient`` and ``landscapelab.hessian``), independently of the closed forms."""
     g, fro, op = [], [], []
     for w in points:
         H = hessian(f, w)
@@ -69,8 +69,16 @@ def ray_norms(name_or_ray, t) -> dict[str, np.ndarray]:
     return exact_norms(r.loss_function(), [r.point(float(u)) for u in np.atleast_1d(t)])
 
 
-#: The asymptotic constants ``lim ||grad L|| / t`` and ``lim ||H||_F / t^2`` on the rays of T2-T5, derived by hand
-#: (sigma'(c)^2 ||M^T A M||_F for the Hessian, |sigma'(c)| ||M^T r|| for the gradient; see the chapter).
+def autograd_agreement(name: str) -> float:
+    """Largest relative error of a worked case's closed-form gradient and Hessian against autograd at
+    ``THREE_T`` (a module-level function of a name, so that the book can cache it with
+    ``landscapelab.sweep``)."""
+    r = sm.example(name).ray()
+    return max(r.autograd_error(t) for t in THREE_T)
+
+
+#: The asymptotic constants ``lim ||grad L|| / t`` and ``lim ||H||_F / t^2`` on the rays of T2-T5, derived by
+#: hand (sigma'(c)^2 ||M^T A M||_F for the Hessian, |sigma'(c)| ||M^T r|| for the gradient; see the chapter).
 PREFACTORS = {"T2": (math.sqrt(192.0), 36.0), "T5": (8.0, 12.0), "T3": (math.sqrt(2.0), math.sqrt(2.0)),
               "T4": (math.sqrt(0.32), 0.375)}
 
@@ -91,8 +99,9 @@ def _growth_claim(names) -> Result:
     return Result(f"slopes (grad, H_F, H_op) and limits, exact passes: {'; '.join(text)}", expected, bool(ok))
 
 
-@claim("smoothness", "Assumption 1, computed: a zero c with sigma'(c) != 0 exists for tanh, sin, arctan, erf, silu, "
-                     "gelu, mish, identity, not for sigmoid, softplus, relu, leaky_relu, elu, u^2, u^3")
+@claim("smoothness", "Assumption 1, computed: a zero c with sigma'(c) != 0 exists for tanh, sin, arctan, "
+                     "erf, silu, gelu, mish, identity, not for sigmoid, softplus, relu, leaky_relu, elu, "
+                     "u^2, u^3")
 def assumption1_table() -> Result:
     square = Activation("u^2", lambda x: x ** 2, lambda x: 2.0 * x, lambda x: 0.0 * x + 2.0, 0.0, math.inf)
     cube = Activation("u^3", lambda x: x ** 3, lambda x: 3.0 * x ** 2, lambda x: 6.0 * x, 0.0, math.inf)
@@ -102,12 +111,14 @@ def assumption1_table() -> Result:
     holds = [n for n in good + bad if n in facts and facts[n].ok]
     ok = holds == [n for n in good if n in facts] and not any(facts[n].ok for n in bad if n in facts)
     gelu = facts["gelu"]
-    return Result(f"holds for {', '.join(holds)}; gelu: sigma'(0) = {gelu.d1:.6f}, sigma''(0) = {gelu.d2:.6f}",
-                  "the 8 listed; gelu 0.5, sqrt(2/pi) = 0.797885", ok and abs(gelu.d2 - math.sqrt(2 / math.pi)) < 1e-12)
+    ok = ok and abs(gelu.d2 - math.sqrt(2 / math.pi)) < 1e-12
+    return Result(f"holds for {', '.join(holds)}; gelu: sigma'(0) = {gelu.d1:.6f}, "
+                  f"sigma''(0) = {gelu.d2:.6f}",
+                  "the 8 listed; gelu 0.5, sqrt(2/pi) = 0.797885", ok)
 
 
-@claim("smoothness", "Lemmas 9-10: on the ray the output is 0 and its Jacobian is I (b^{l+1}), t sigma'(c) M (b^l), "
-                     "0 elsewhere (l = 2, 3; autograd)")
+@claim("smoothness", "Lemmas 9-10: on the ray the output is 0 and its Jacobian is I (b^{l+1}), "
+                     "t sigma'(c) M (b^l), 0 elsewhere (l = 2, 3; autograd)")
 def jacobian_on_ray() -> Result:
     worst, output = 0.0, 0.0
     for name, t in (("T2", 3.7), ("T5", -2.2), ("T4", 5.0)):
@@ -124,11 +135,13 @@ def jacobian_on_ray() -> Result:
         expected[:, :, index[f"b{l}"]] = t * case.net.activation.d1(np.array([r.c]))[0] * r.M
         worst = max(worst, _rel(J, expected))
     ok = output == 0.0 and worst <= 1e-12
-    return Result(f"max |f| = {output:g}, Jacobian rel. error {_small(worst)}", "f == 0 exactly, error <= 1e-12", ok)
+    return Result(f"max |f| = {output:g}, Jacobian rel. error {_small(worst)}",
+                  "f == 0 exactly, error <= 1e-12", ok)
 
 
-@claim("smoothness", "Closed-form gradient and Hessian on the ray equal autograd at three t for T1, T6, T9, T9-ce "
-                     "(l = 1, 2; sigma'' != 0; both losses; random M) and the exact passes for all cases")
+@claim("smoothness", "Closed-form gradient and Hessian on the ray equal autograd at three t for T1, T6, T9, "
+                     "T9-ce (l = 1, 2; sigma'' != 0; both losses; random M) and the exact passes for all "
+                     "cases")
 def closed_form_matches_autograd() -> Result:
     rng = np.random.default_rng(0)
     worst_auto = worst_pass = 0.0
@@ -136,13 +149,14 @@ def closed_form_matches_autograd() -> Result:
     for i, name in enumerate(n for n in sm.EXAMPLES if sm.example(n).net.depth >= 1):
         case = sm.example(name)
         options = dict(case.options)
-        if i % 2 and "M" not in options:                                # every other case with a random direction
+        if i % 2 and "M" not in options:                        # every other case with a random direction
             options["M"] = rng.standard_normal((case.net.d_out, case.net.widths[-2]))
         r = sm.Ray(case.net, case.X, case.Y, loss=case.loss, **options)
         f = r.loss_function()
         for t in THREE_T:
             w = r.point(t)
-            worst_pass = max(worst_pass, _rel(r.hessian(t), hessian(f, w)), _rel(r.gradient(t), f.gradient(w)))
+            worst_pass = max(worst_pass, _rel(r.hessian(t), hessian(f, w)),
+                             _rel(r.gradient(t), f.gradient(w)))
             if name in autograd_cases:
                 g, H = _autograd(f, w)
                 worst_auto = max(worst_auto, _rel(r.hessian(t), H), _rel(r.gradient(t), g))
@@ -151,14 +165,14 @@ def closed_form_matches_autograd() -> Result:
                   f"t = {', '.join(map(str, THREE_T))}", "<= 1e-10", ok)
 
 
-@claim("smoothness", "Theorem 12 (square loss, l = 2 tanh and l = 3 gelu): ||grad L|| ~ t, ||H L|| ~ t^2 on the ray "
-                     "(norms from exact passes)")
+@claim("smoothness", "Theorem 12 (square loss, l = 2 tanh and l = 3 gelu): ||grad L|| ~ t, ||H L|| ~ t^2 on "
+                     "the ray (norms from exact passes)")
 def theorem12_slopes() -> Result:
     return _growth_claim(("T2", "T5"))
 
 
-@claim("smoothness", "Theorem 14 (cross-entropy, l = 2 tanh and gelu): ||grad L|| ~ t, ||H L|| ~ t^2 on the ray "
-                     "(norms from exact passes)")
+@claim("smoothness", "Theorem 14 (cross-entropy, l = 2 tanh and gelu): ||grad L|| ~ t, ||H L|| ~ t^2 on the "
+                     "ray (norms from exact passes)")
 def theorem14_slopes() -> Result:
     return _growth_claim(("T3", "T4"))
 
@@ -170,34 +184,36 @@ def corrected_entry() -> Result:
     r = case.ray()
     f = case.loss_function()
     i = sm.parameter_index(case.net)["b3"][0]
-    formula = lambda t: 3.0 * t * t - 8.0 * math.sqrt(2.0 / math.pi) * t     # noqa: E731  n=3, d=2, sigma'=1/2, S=4
+    formula = lambda t: 3.0 * t * t - 8.0 * math.sqrt(2.0 / math.pi) * t     # noqa: E731  n=3, d=2, S=4
     _, H = _autograd(f, r.point(1.0))
     errors = [abs(H[i, i] - formula(1.0))]
     for t in (1.0, 2.0, 10.0):
         errors.append(abs(hessian(f, r.point(t))[i, i] - formula(t)) / max(1.0, abs(formula(t))))
         errors.append(abs(r.entry(t, ("b", 3, 0), ("b", 3, 0)) - formula(t)) / max(1.0, abs(formula(t))))
     return Result(f"autograd at t = 1: {H[i, i]:.6f}; max rel. error (autograd, passes, closed form) "
-                  f"{_small(max(errors))}", f"3 t^2 - 8 sqrt(2/pi) t = {formula(1.0):.6f} at t = 1 (the t^2 term "
-                  "alone: 3)", max(errors) <= 1e-12)
+                  f"{_small(max(errors))}",
+                  f"3 t^2 - 8 sqrt(2/pi) t = {formula(1.0):.6f} at t = 1 (the t^2 term alone: 3)",
+                  max(errors) <= 1e-12)
 
 
-@claim("smoothness", "Theorem 13 (l = 0, square): the Hessian is constant and m = 2 lambda_max(Z^T Z) (T7, autograd)")
+@claim("smoothness", "Theorem 13 (l = 0, square): the Hessian is constant and m = 2 lambda_max(Z^T Z) "
+                     "(T7, autograd)")
 def theorem13_constant_hessian() -> Result:
     case = sm.example("T7")
     f = case.loss_function()
     rng = np.random.default_rng(1)
     H_ref = np.asarray(autograd.hessian(f.__call__)(np.zeros(case.net.n_params)))
-    deviation = max(_rel(np.asarray(autograd.hessian(f.__call__)(s * rng.standard_normal(case.net.n_params))), H_ref)
-                    for s in (1.0, 10.0, 100.0, 1000.0))
+    points = [s * rng.standard_normal(case.net.n_params) for s in (1.0, 10.0, 100.0, 1000.0)]
+    deviation = max(_rel(np.asarray(autograd.hessian(f.__call__)(w)), H_ref) for w in points)
     m = sm.depth0_smoothness(case.net, case.X)
     op = float(np.abs(np.linalg.eigvalsh(H_ref)).max())
     ok = deviation == 0.0 and abs(m - (6 + 4 * math.sqrt(2))) < 1e-12 and abs(op - m) < 1e-12
-    return Result(f"max deviation {deviation:g}; ||H||_op = {op:.6f}, m = {m:.6f}", "0; 6 + 4 sqrt(2) = 11.656854",
-                  ok)
+    return Result(f"max deviation {deviation:g}; ||H||_op = {op:.6f}, m = {m:.6f}",
+                  "0; 6 + 4 sqrt(2) = 11.656854", ok)
 
 
-@claim("smoothness", "Theorem 15 (l = 0, cross-entropy): ||H||_op <= m = lambda_max(Z^T Z)/2 at 300 points (T8; "
-                     "Hessians from exact passes, closed form = autograd at 5)")
+@claim("smoothness", "Theorem 15 (l = 0, cross-entropy): ||H||_op <= m = lambda_max(Z^T Z)/2 at 300 points "
+                     "(T8; Hessians from exact passes, closed form = autograd at 5)")
 def theorem15_bounded_hessian() -> Result:
     case = sm.example("T8")
     f = case.loss_function()
@@ -224,21 +240,26 @@ def theorem15_bounded_hessian() -> Result:
 def explicit_violation() -> Result:
     r = sm.example("T2").ray()
     first = r.first_violation(100.0, 100.0)
-    # independent oracle: the hand-derived norms of T2, ||H||_F^2 = 1296 t^4 + 2880 t^2 + 264, ||g||^2 = 32 + 192 t^2
-    excess = lambda t: math.sqrt(1296 * t**4 + 2880 * t**2 + 264) - 100 - 100 * math.sqrt(32 + 192 * t**2)  # noqa
+    # independent oracle: the hand-derived norms of T2,
+    # ||H||_F^2 = 1296 t^4 + 2880 t^2 + 264 and ||g||^2 = 32 + 192 t^2
+    def excess(t):
+        return math.sqrt(1296 * t**4 + 2880 * t**2 + 264) - 100 - 100 * math.sqrt(32 + 192 * t**2)
+
     exact = brentq(excess, 1.0, 100.0, xtol=1e-14)
-    alpha, beta, gamma = 12.0, 2 * 100 * math.sqrt(48.0), 100 + 2 * 100 * math.sqrt(8.0)     # the entry 12 t^2
+    alpha, beta, gamma = 12.0, 2 * 100 * math.sqrt(48.0), 100 + 2 * 100 * math.sqrt(8.0)   # entry 12 t^2
     cert_hand = (beta + math.sqrt(beta * beta + 4 * alpha * gamma)) / (2 * alpha)
     cert = r.certificate(100.0, 100.0)
     at = ray_norms(r, [first * (1 - 1e-6), first * (1 + 1e-6)])                 # exact passes on either side
     sides = at["frobenius"] - 100 - 100 * at["gradient"]
-    ok = abs(first - exact) <= 1e-9 * exact and abs(cert - cert_hand) < 1e-9 * cert_hand and sides[0] < 0 < sides[1]
-    return Result(f"first violation {first:.6f}, t* = {cert:.6f}; excess (exact passes) {sides[0]:.2g} before, "
-                  f"{sides[1]:.2g} after", f"{exact:.6f} (root of the hand formula), {cert_hand:.6f}", bool(ok))
+    ok = abs(first - exact) <= 1e-9 * exact and abs(cert - cert_hand) < 1e-9 * cert_hand
+    ok = ok and sides[0] < 0 < sides[1]
+    return Result(f"first violation {first:.6f}, t* = {cert:.6f}; excess (exact passes) {sides[0]:.2g} "
+                  f"before, {sides[1]:.2g} after", f"{exact:.6f} (root of the hand formula), {cert_hand:.6f}",
+                  bool(ok))
 
 
-@claim("smoothness", "The smallest L0 = L1 covering the T2 ray on [0, T] grows linearly in T (norms from exact "
-                     "passes), like 36 / sqrt(192) T")
+@claim("smoothness", "The smallest L0 = L1 covering the T2 ray on [0, T] grows linearly in T (norms from "
+                     "exact passes), like 36 / sqrt(192) T")
 def cover_grows_linearly() -> Result:
     t = np.concatenate([[0.0], np.geomspace(1e-2, 1e4, 40)])
     norms = ray_norms("T2", t)
@@ -266,11 +287,13 @@ def depth_one_fails() -> Result:
     growth = ray_norms(r, FIT_T)
     slope_g, slope_o = (loglog_slope(FIT_T, growth[key])[0] for key in ("gradient", "operator"))
     ok = err <= 1e-12 and abs(slope_g - 1) < 1e-2 and abs(slope_o - 2) < 1e-2
-    return Result(f"rel. error {_small(err)}; slopes grad {slope_g:.3f}, H_op {slope_o:.3f}", "<= 1e-12; 1, 2", ok)
+    return Result(f"rel. error {_small(err)}; slopes grad {slope_g:.3f}, H_op {slope_o:.3f}",
+                  "<= 1e-12; 1, 2", ok)
 
 
 @claim("smoothness", "Beyond the paper: on the critical line grad L = 0 while ||H||_op = 36 t^2 + 6 and "
-                     "lambda_min = -(2 sqrt(6)/3) t (T10, autograd and exact passes): no phi works, strict saddles")
+                     "lambda_min = -(2 sqrt(6)/3) t (T10, autograd and exact passes): no phi works, strict "
+                     "saddles")
 def critical_line() -> Result:
     case = sm.example("T10")
     r = case.ray()
@@ -331,16 +354,19 @@ def generalised_smoothness() -> Result:
         ok &= abs(slope - (2 - p)) < 2e-2
     bound = float(worst.max())                                      # p = 2: tends to 1296^(1/2)/192 = 0.1875
     ok &= bound < 1.0
-    return Result(f"slopes {', '.join(out)}; p=2 max ratio {bound:.4f}", "2 - p; bounded (-> 0.1875)", bool(ok))
+    return Result(f"slopes {', '.join(out)}; p=2 max ratio {bound:.4f}", "2 - p; bounded (-> 0.1875)",
+                  bool(ok))
 
 
-@claim("smoothness", "The admissible (L0, L1) frontier is exact: every vertex satisfies max_i (H_i - L0 - L1 g_i) = 0 "
-                     "in rational arithmetic to rounding (T2 ray and g = (7, 1e-5), H = (587, 567))")
+@claim("smoothness", "The admissible (L0, L1) frontier is exact: every vertex satisfies "
+                     "max_i (H_i - L0 - L1 g_i) = 0 in rational arithmetic to rounding (T2 ray and "
+                     "g = (7, 1e-5), H = (587, 567))")
 def frontier_is_exact() -> Result:
     t = np.linspace(0.0, 50.0, 201)
     r = sm.example("T2").ray()
     worst = 0.0
-    for h, g in ((r.frobenius_norm(t), r.gradient_norm(t)), (np.array([587.0, 567.0]), np.array([7.0, 1e-5]))):
+    samples = ((r.frobenius_norm(t), r.gradient_norm(t)), (np.array([587.0, 567.0]), np.array([7.0, 1e-5])))
+    for h, g in samples:
         L0s, L1s = sm.admissible_frontier(h, g)
         for a, b in zip(L0s, L1s):
             residual = max(Fraction(float(x)) - Fraction(float(a)) - Fraction(float(b)) * Fraction(float(y))
@@ -350,14 +376,14 @@ def frontier_is_exact() -> Result:
     return Result(f"largest |residual| / (eps * scale) = {worst:.1f}", "<= 8 (a few roundings)", worst <= 8.0)
 
 
-@claim("smoothness", "Descent lemma: on cosh (L0 = L1 = 1) the safe step 1/(1 + |g|) lowers the loss by at least "
-                     "(3 - e) g^2 / (1 + |g|), and fixed steps above 2 x0 / sinh x0 diverge")
+@claim("smoothness", "Descent lemma: on cosh (L0 = L1 = 1) the safe step 1/(1 + |g|) lowers the loss by at "
+                     "least (3 - e) g^2 / (1 + |g|), and fixed steps above 2 x0 / sinh x0 diverge")
 def descent_lemma() -> Result:
     x = np.linspace(-12.0, 12.0, 2001)
     g = np.sinh(x)
     step = sm.safe_step(np.abs(g), 1.0, 1.0)
     drop = np.cosh(x) - np.cosh(x - step * g)                  # exact decrease of one safe step
-    keep = np.abs(g) > 1e-3                                      # below, the decrease is lost in cosh's rounding
+    keep = np.abs(g) > 1e-3                                  # below, the decrease is lost in cosh's rounding
     ratio = float(np.min(drop[keep] / sm.guaranteed_decrease(np.abs(g[keep]), 1.0, 1.0)))
     race = sm.cosh_race(starts=(3.0, 6.0))
     ok = ratio >= 1 and bool(np.all(race["above"] == -1)) and bool(np.all(race["below"] > 0))
@@ -367,8 +393,9 @@ def descent_lemma() -> Result:
                   ">= 1; 1.03 x threshold diverges, 0.97 x converges", ok)
 
 
-@claim("smoothness", "The ray lies in the initial sublevel set of the book's training runs: L(rho(t)) = sum ||y||^2 "
-                     "< L(w0), and gradient descent leaves D_0 far behind (distance stays above 5)")
+@claim("smoothness", "The ray lies in the initial sublevel set of the book's training runs: "
+                     "L(rho(t)) = sum ||y||^2 < L(w0), and gradient descent leaves D_0 far behind "
+                     "(distance stays above 5)")
 def training_stays_away() -> Result:
     net, X, Y, r = sm.training_problem()
     f = r.loss_function()

@@ -1,18 +1,18 @@
-"""Why (L0, L1)-smoothness matters: the descent lemma it gives, the safe step ``1 / (L0 + L1 ||g||)`` (clipped or
-normalised gradient descent), and the gap to gradient descent with a fixed step (Zhang, He, Sra and Jadbabaie
-2020; the book's section on the descent lemma).
+"""Why (L0, L1)-smoothness matters: the descent lemma it gives, the safe step ``1 / (L0 + L1 ||g||)``
+(clipped or normalised gradient descent), and the gap to gradient descent with a fixed step (Zhang, He, Sra
+and Jadbabaie 2020; the book's section on the descent lemma).
 
 If ``||H L|| <= L0 + L1 ||grad L||`` everywhere, Gronwall's inequality along a segment gives
 ``||H L(w + s u)|| <= K e^{L1 s}`` with ``K = L0 + L1 ||grad L(w)||`` and ``||u|| = 1``, hence
 
     L(w + d) <= L(w) + <grad L(w), d> + K ||d||^2 (e^a - 1 - a) / a^2,      a = L1 ||d||,
 
-(:func:`descent_bound`), and for ``a <= 1`` the last factor is at most ``e - 2`` (:data:`DESCENT_CONSTANT`). The step
-``d = -grad L / K`` has ``a < 1`` and lowers the loss by at least ``(3 - e) ||g||^2 / K`` (:func:`safe_step`,
-:func:`guaranteed_decrease`).
+(:func:`descent_bound`), and for ``a <= 1`` the last factor is at most ``e - 2`` (:data:`DESCENT_CONSTANT`).
+The step ``d = -grad L / K`` has ``a < 1`` and lowers the loss by at least ``(3 - e) ||g||^2 / K``
+(:func:`safe_step`, :func:`guaranteed_decrease`).
 
-:func:`iterations_to_tolerance` counts gradient-descent steps on a function of one variable, for many fixed step
-sizes at once or for a step rule that depends on the gradient; :func:`cosh_race` is the book's example
+:func:`iterations_to_tolerance` counts gradient-descent steps on a function of one variable, for many fixed
+step sizes at once or for a step rule that depends on the gradient; :func:`cosh_race` is the book's example
 ``L(x) = cosh x``, which is (1, 1)-smooth (``cosh x = sqrt(1 + sinh^2 x) <= 1 + |sinh x|``).
 """
 
@@ -28,12 +28,13 @@ from .._validate import as_float_array, positive_int
 __all__ = ["DESCENT_CONSTANT", "remainder_factor", "descent_bound", "safe_step", "guaranteed_decrease",
            "iterations_to_tolerance", "cosh_race"]
 
-#: ``(e^a - 1 - a) / a^2`` at ``a = 1``: the constant of the descent lemma for steps of length at most ``1 / L1``.
+#: ``(e^a - 1 - a) / a^2`` at ``a = 1``: the descent lemma's constant for steps of length at most ``1 / L1``.
 DESCENT_CONSTANT = math.e - 2.0
 
 
 def _constant(x, name, positive=False):
-    if isinstance(x, bool) or not isinstance(x, numbers.Real) or not math.isfinite(x) or x < 0 or (positive and x == 0):
+    bad = isinstance(x, bool) or not isinstance(x, numbers.Real) or not math.isfinite(x)
+    if bad or x < 0 or (positive and x == 0):
         raise ValueError(f"{name}: expected a finite number {'> 0' if positive else '>= 0'}, got {x!r}")
     return float(x)
 
@@ -56,8 +57,8 @@ def remainder_factor(a):
     Returns
     -------
     ndarray or float
-        The factor; it increases with ``a`` and equals ``e - 2`` at ``a = 1``. Below ``|a| = 1e-3`` a Taylor series
-        replaces the formula, which would cancel.
+        The factor; it increases with ``a`` and equals ``e - 2`` at ``a = 1``. Below ``|a| = 1e-3`` a Taylor
+        series replaces the formula, which would cancel.
     """
     arr = as_float_array(a, "a")
     small = np.abs(arr) < 1e-3
@@ -104,8 +105,8 @@ def safe_step(grad_norm, L0: float, L1: float):
     Returns
     -------
     ndarray or float
-        The step size. The step it makes has length ``||g|| / (L0 + L1 ||g||) < 1 / L1``; up to a factor 2 it is
-        gradient descent with step ``1 / L0`` and the update length clipped at ``1 / L1``.
+        The step size. The step it makes has length ``||g|| / (L0 + L1 ||g||) < 1 / L1``; up to a factor 2 it
+        is gradient descent with step ``1 / L0`` and the update length clipped at ``1 / L1``.
     """
     L0, L1 = _constant(L0, "L0"), _constant(L1, "L1")
     g = _nonnegative_array(grad_norm, "grad_norm")
@@ -117,7 +118,7 @@ def safe_step(grad_norm, L0: float, L1: float):
 
 
 def guaranteed_decrease(grad_norm, L0: float, L1: float):
-    """The decrease ``(3 - e) ||g||^2 / (L0 + L1 ||g||)`` that one safe step guarantees on an (L0, L1)-smooth loss.
+    """The decrease ``(3 - e) ||g||^2 / (L0 + L1 ||g||)`` one safe step guarantees on an (L0, L1)-smooth loss.
 
     Parameters
     ----------
@@ -129,8 +130,8 @@ def guaranteed_decrease(grad_norm, L0: float, L1: float):
     Returns
     -------
     ndarray or float
-        ``||g||^2 / K - (e - 2) ||g||^2 / K`` with ``K = L0 + L1 ||g||``: the linear term of the descent lemma minus
-        its remainder bound at the step ``-g / K``.
+        ``||g||^2 / K - (e - 2) ||g||^2 / K`` with ``K = L0 + L1 ||g||``: the linear term of the descent lemma
+        minus its remainder bound at the step ``-g / K``.
     """
     g = _nonnegative_array(grad_norm, "grad_norm")
     out = (3.0 - math.e) * g * g * safe_step(g, L0, L1)
@@ -157,8 +158,8 @@ def iterations_to_tolerance(grad, x0: float, step, tol: float = 1e-8, max_steps:
     bound : float
         Give up (divergence) when ``|x| > bound``.
     first_only : bool
-        With an array of step sizes: stop all runs as soon as one reaches ``tol`` (the runs move in lockstep, so
-        that one has the fewest steps; the others are reported as -1).
+        With an array of step sizes: stop all runs as soon as one reaches ``tol`` (the runs move in lockstep,
+        so that one has the fewest steps; the others are reported as -1).
 
     Returns
     -------
@@ -199,7 +200,7 @@ def iterations_to_tolerance(grad, x0: float, step, tol: float = 1e-8, max_steps:
 
 def cosh_race(starts=(1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0), steps=None, tol: float = 1e-8,
               max_steps: int = 5000) -> dict[str, np.ndarray]:
-    """Fixed-step against safe-step gradient descent on ``L(x) = cosh x`` ((1, 1)-smooth), from each start ``x0``.
+    """Fixed-step against safe-step gradient descent on ``L(x) = cosh x`` ((1, 1)-smooth), from each ``x0``.
 
     Parameters
     ----------
@@ -214,11 +215,11 @@ def cosh_race(starts=(1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0), steps=None, tol: float
     Returns
     -------
     dict of ndarray
-        ``"x0"``, ``"M"``; ``"best_fixed"``, the fewest steps over the fixed step sizes, and ``"best_step"``, that
-        step size; ``"threshold"``, ``2 x0 / sinh x0``: above it the first step overshoots to ``|x1| > x0`` and then
-        ``|x|`` grows at every step (``sinh x / x`` increases); ``"below"`` and ``"above"``, the steps taken with
-        the fixed steps 0.97 and 1.03 times the threshold (-1: no convergence); ``"safe"``, the steps of the safe
-        step ``1 / (1 + |sinh x|)``.
+        ``"x0"``, ``"M"``; ``"best_fixed"``, the fewest steps over the fixed step sizes, and ``"best_step"``,
+        that step size; ``"threshold"``, ``2 x0 / sinh x0``: above it the first step overshoots to
+        ``|x1| > x0`` and then ``|x|`` grows at every step (``sinh x / x`` increases); ``"below"`` and
+        ``"above"``, the steps taken with the fixed steps 0.97 and 1.03 times the threshold (-1: no
+        convergence); ``"safe"``, the steps of the safe step ``1 / (1 + |sinh x|)``.
     """
     x0s = as_float_array(starts, "starts", ndim=1)
     if np.any(x0s <= 0):
@@ -232,7 +233,8 @@ def cosh_race(starts=(1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0), steps=None, tol: float
         threshold = 2.0 * x0 / math.sinh(x0)
         edge = iterations_to_tolerance(np.sinh, x0, np.array([0.97, 1.03]) * threshold, tol=tol,
                                        max_steps=max_steps)
-        safe = iterations_to_tolerance(np.sinh, x0, lambda g: safe_step(g, 1.0, 1.0), tol=tol, max_steps=max_steps)
+        safe = iterations_to_tolerance(np.sinh, x0, lambda g: safe_step(g, 1.0, 1.0), tol=tol,
+                                       max_steps=max_steps)
         for key, value in zip(keys, (x0, math.sinh(x0), int(counts[best]) if best >= 0 else -1,
                                      float(etas[best]) if best >= 0 else math.nan, threshold, int(edge[0]),
                                      int(edge[1]), safe)):

@@ -83,18 +83,20 @@ def min_L1(hess_norm, grad_norm, L0):
 
 def admissible_frontier(hess_norm, grad_norm) -> tuple[np.ndarray, np.ndarray]:
     """Vertices ``(L0, L1)`` of the lower-left boundary of the admissible set
-    ``{(L0, L1) >= 0 : ||H_i|| <= L0 + L1 ||g_i|| for all i}``, from the smallest admissible ``L0`` to ``L1 = 0``.
+    ``{(L0, L1) >= 0 : ||H_i|| <= L0 + L1 ||g_i|| for all i}``, from the smallest admissible ``L0`` to
+    ``L1 = 0``.
 
-    The set is convex: a line ``u -> L0 + L1 u`` covers the points ``(||g_i||, ||H_i||)`` iff it lies above their
-    upper concave hull. Points with ``g_i = 0`` force ``L0 >= floor = max H_i`` over them (0 if there are none),
-    so the hull is taken of the anchor ``(0, floor)`` and the points with ``g_i > 0``; each hull edge of positive
-    slope is one vertex, ``(intercept, slope)`` of the line through its two end points, and the last vertex is
-    ``(max_i H_i, 0)``. Between two vertices the boundary is the straight segment joining them.
+    The set is convex: a line ``u -> L0 + L1 u`` covers the points ``(||g_i||, ||H_i||)`` iff it lies above
+    their upper concave hull. Points with ``g_i = 0`` force ``L0 >= floor = max H_i`` over them (0 if there
+    are none), so the hull is taken of the anchor ``(0, floor)`` and the points with ``g_i > 0``; each hull
+    edge of positive slope is one vertex, ``(intercept, slope)`` of the line through its two end points, and
+    the last vertex is ``(max_i H_i, 0)``. Between two vertices the boundary is the straight segment joining
+    them.
 
-    Each vertex is computed from its own edge (slope ``(H_b - H_a) / (g_b - g_a)``, intercept ``H_a - slope g_a``)
-    rather than by re-evaluating :func:`min_L1` at the intercept: the latter divides a difference of nearly equal
-    Hessian norms by a possibly tiny gradient norm (``(567 - 566.99997) / 1e-5``), which loses about
-    ``eps H / g_min`` of absolute accuracy. With the edge formulas every vertex satisfies
+    Each vertex is computed from its own edge (slope ``(H_b - H_a) / (g_b - g_a)``, intercept
+    ``H_a - slope g_a``) rather than by re-evaluating :func:`min_L1` at the intercept: the latter divides a
+    difference of nearly equal Hessian norms by a possibly tiny gradient norm (``(567 - 566.99997) / 1e-5``),
+    which loses about ``eps H / g_min`` of absolute accuracy. With the edge formulas every vertex satisfies
     ``max_i (H_i - L0 - L1 g_i) = 0`` up to a few rounding errors of the numbers involved.
 
     Parameters

@@ -1,17 +1,18 @@
-"""Does training come near Cooper's ray? Gradient and Hessian norms along real gradient-descent runs (beyond the
-paper; the book's section on training runs).
+"""Does training come near Cooper's ray? Gradient and Hessian norms along real gradient-descent runs
+(beyond the paper; the book's section on training runs).
 
-Cooper's ray lies in the set ``D_c = {M^i = 0, b^i = c 1 for every hidden layer i <= l}`` of networks whose hidden
-layers ignore the input: every point of ``D_c`` has a constant output, and the ray (and the critical lines) are the
-points of ``D_c`` with ``M^{l+1} = t M``. A training run is near the ray when its distance to ``D_c``
-(:func:`dead_set_distance`) is small and its last layer large.
+Cooper's ray lies in the set ``D_c = {M^i = 0, b^i = c 1 for every hidden layer i <= l}`` of networks whose
+hidden layers ignore the input: every point of ``D_c`` has a constant output, and the ray (and the critical
+lines) are the points of ``D_c`` with ``M^{l+1} = t M``. A training run is near the ray when its distance to
+``D_c`` (:func:`dead_set_distance`) is small and its last layer large.
 
 * :func:`regression_data`: the book's small regression problem (inputs uniform in ``[-2, 2]^2``, targets
   ``sin(1.5 x_1) x_2``).
-* :func:`training_norms`: gradient descent (optionally clipped) on a depth-2 tanh network for this problem, with
-  the loss at every step and, at ``records + 1`` checkpoints, the gradient norm, the operator norm of the Hessian
-  (block Lanczos on exact Hessian-vector products), the distance to ``D_0`` and the norm of the last layer. A
-  module-level function of plain arguments, so that :func:`landscapelab.sweep` can cache it.
+* :func:`training_norms`: gradient descent (optionally clipped) on a depth-2 tanh network for this problem,
+with
+  the loss at every step and, at ``records + 1`` checkpoints, the gradient norm, the operator norm of the
+  Hessian (block Lanczos on exact Hessian-vector products), the distance to ``D_0`` and the norm of the last
+  layer. A module-level function of plain arguments, so that :func:`landscapelab.sweep` can cache it.
 * :func:`training_problem`: the network, data and :class:`~landscapelab.smoothness.Ray` of that problem.
 """
 
@@ -53,7 +54,7 @@ def regression_data(n: int = 32, seed: int = 0) -> tuple[np.ndarray, np.ndarray]
 
 
 def training_problem(width: int = 16, n: int = 32, data_seed: int = 0):
-    """The network ``MLP([2, width, width, 1], "tanh")``, the data of :func:`regression_data` and the paper's ray.
+    """The network ``MLP([2, width, width, 1], "tanh")``, the data of :func:`regression_data` and the ray.
 
     Parameters
     ----------
@@ -73,7 +74,7 @@ def training_problem(width: int = 16, n: int = 32, data_seed: int = 0):
 
 
 def dead_set_distance(net: MLP, w, c: float | None = None) -> float:
-    """Euclidean distance from ``w`` to ``D_c = {M^i = 0, b^i = c 1 for i <= l}``, the set that holds Cooper's ray.
+    """Euclidean distance from ``w`` to ``D_c = {M^i = 0, b^i = c 1 for i <= l}``, the set holding the ray.
 
     Parameters
     ----------
@@ -101,8 +102,8 @@ def dead_set_distance(net: MLP, w, c: float | None = None) -> float:
     return float(np.sqrt(total))
 
 
-def training_norms(lr: float, steps: int = 2000, clip: float | None = None, records: int = 20, width: int = 16,
-                   n: int = 32, data_seed: int = 0, seed: int = 0) -> dict[str, np.ndarray]:
+def training_norms(lr: float, steps: int = 2000, clip: float | None = None, records: int = 20,
+                   width: int = 16, n: int = 32, data_seed: int = 0, seed: int = 0) -> dict[str, np.ndarray]:
     """Gradient descent on the book's training problem, with the norms that (L0, L1)-smoothness compares.
 
     Parameters
@@ -123,9 +124,10 @@ def training_norms(lr: float, steps: int = 2000, clip: float | None = None, reco
     Returns
     -------
     dict of ndarray
-        ``"loss_history"`` (every step), and at the checkpoints ``"step"``, ``"loss"``, ``"gradient"`` (Euclidean
-        norm), ``"hessian"`` (operator norm, largest absolute eigenvalue by Lanczos), ``"distance"`` (to ``D_0``,
-        :func:`dead_set_distance`) and ``"last_layer"`` (Frobenius norm of ``M^{l+1}``).
+        ``"loss_history"`` (every step), and at the checkpoints ``"step"``, ``"loss"``, ``"gradient"``
+        (Euclidean norm), ``"hessian"`` (operator norm, largest absolute eigenvalue by Lanczos),
+        ``"distance"`` (to ``D_0``, :func:`dead_set_distance`), ``"last_layer"`` (Frobenius norm of
+        ``M^{l+1}``) and ``"weight_norm"`` (``||w||``).
     """
     steps, records = positive_int(steps, "steps"), positive_int(records, "records")
     if records > steps:
@@ -135,7 +137,8 @@ def training_norms(lr: float, steps: int = 2000, clip: float | None = None, reco
     last = parameter_index(net)[f"M{net.depth + 1}"].ravel()
     bounds = np.linspace(0, steps, records + 1).round().astype(int)
     w = net.init(seed=seed)
-    out: dict[str, list] = {key: [] for key in ("step", "loss", "gradient", "hessian", "distance", "last_layer")}
+    keys = ("step", "loss", "gradient", "hessian", "distance", "last_layer", "weight_norm")
+    out: dict[str, list] = {key: [] for key in keys}
     history = [float(f(w))]
     for k, (start, stop) in enumerate(zip(bounds, np.append(bounds[1:], bounds[-1]))):
         out["step"].append(int(start))
@@ -144,6 +147,7 @@ def training_norms(lr: float, steps: int = 2000, clip: float | None = None, reco
         out["hessian"].append(float(abs(eigenvalues(f, w, k=1, which="magnitude")[0])))
         out["distance"].append(dead_set_distance(net, w, 0.0))
         out["last_layer"].append(float(np.linalg.norm(w[last])))
+        out["weight_norm"].append(float(np.linalg.norm(w)))
         if k == records:
             break
         w, trace = gradient_descent(f, w, lr, int(stop - start), clip=clip)

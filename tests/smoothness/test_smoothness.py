@@ -579,6 +579,28 @@ def test_absorbed_bias_makes_sigmoid_and_relu_fail_too():
         sm.Ray(ll.MLP([2, 3, 3, 2], activation="sigmoid"), base.X, base.Y, absorb=True)
 
 
+@pytest.mark.parametrize("loss", ["square", "cross_entropy"])
+def test_absorbed_line_at_depth_3_has_the_M_l_M_l_minus_1_term(loss):
+    """With sigma(c) != 0 the block (M^l, M^{l-1}) of d2f_j is t sigma'(c)^2 M_ja sigma(c) delta_qq' also for
+    l >= 3 (Lemma 11 has it only for l = 2, where sigma(c) = 0 makes it vanish otherwise)."""
+    rng = np.random.default_rng(5)
+    net = ll.MLP([2, 3, 2, 3, 2], activation="sigmoid")
+    X = rng.standard_normal((4, 2))
+    Y = rng.standard_normal((4, 2)) if loss == "square" else rng.dirichlet(np.ones(2), size=4)
+    r = sm.Ray(net, X, Y, loss=loss, c=0.3, absorb=True, M=rng.standard_normal((2, 3)))
+    s0, s1 = (float(g(np.array([0.3]))[0]) for g in (net.activation.fn, net.activation.d1))
+    index = sm.parameter_index(net)
+    for t in (-1.5, 0.8, 6.0):
+        w = r.point(t)
+        g, H, _ = autograd_derivatives(net, X, Y, loss, w)
+        assert rel(r.gradient(t), g) <= RTOL and rel(r.hessian(t), H) <= RTOL
+        H_f = np.asarray(autograd.hessian(lambda v: net(v, X[:1])[0, 1])(w))
+        block = H_f[np.ix_(index["M3"].ravel(), index["M2"].ravel())].reshape(3, 2, 2, 3)   # (a, q, q', e)
+        expected = t * s1**2 * r.M[1][:, None, None, None] * np.eye(2)[None, :, :, None] * s0
+        assert np.abs(block - expected).max() <= 1e-13 * max(1.0, abs(t))
+        assert np.abs(expected).max() > 0.01
+
+
 # ---------------------------------------------------------------------------------------------- ratios and regions
 def test_ratios():
     h, g = np.array([4.0, 0.0, 3.0]), np.array([1.0, 0.0, 0.0])

@@ -51,6 +51,7 @@ def test_training_norms_against_an_independent_run(clip):
             assert run["gradient"][k] == pytest.approx(np.linalg.norm(g), rel=1e-12)
             assert run["hessian"][k] == pytest.approx(np.abs(np.linalg.eigvalsh(H)).max(), rel=1e-8)
             assert run["last_layer"][k] == pytest.approx(np.linalg.norm(w[last]), rel=1e-14)
+            assert run["weight_norm"][k] == pytest.approx(np.linalg.norm(w), rel=1e-14)
             assert run["loss"][k] == run["loss_history"][step]
             k += 1
         norm = np.linalg.norm(g)
