@@ -8,7 +8,7 @@ If ``||H L|| <= L0 + L1 ||grad L||`` everywhere, Gronwall's inequality along a s
     L(w + d) <= L(w) + <grad L(w), d> + K ||d||^2 (e^a - 1 - a) / a^2,      a = L1 ||d||,
 
 (:func:`descent_bound`), and for ``a <= 1`` the last factor is at most ``e - 2`` (:data:`DESCENT_CONSTANT`).
-The step ``d = -grad L / K`` has ``a < 1`` and lowers the loss by at least ``(3 - e) ||g||^2 / K``
+The step ``d = -grad L / K`` has ``a <= 1`` and lowers the loss by at least ``(3 - e) ||g||^2 / K``
 (:func:`safe_step`, :func:`guaranteed_decrease`).
 
 :func:`iterations_to_tolerance` counts gradient-descent steps on a function of one variable, for many fixed
@@ -105,7 +105,7 @@ def safe_step(grad_norm, L0: float, L1: float):
     Returns
     -------
     ndarray or float
-        The step size. The step it makes has length ``||g|| / (L0 + L1 ||g||) < 1 / L1``; up to a factor 2 it
+        The step size. The step it makes has length ``||g|| / (L0 + L1 ||g||) <= 1 / L1``; up to a factor 2 it
         is gradient descent with step ``1 / L0`` and the update length clipped at ``1 / L1``.
     """
     L0, L1 = _constant(L0, "L0"), _constant(L1, "L1")
