@@ -10,8 +10,12 @@ from .curvature import gradient
 __all__ = ["gradient_descent"]
 
 
-def gradient_descent(f, w0, lr: float, steps: int, record_every: int = 1, progress: bool = False):
-    """Run ``w <- w - lr * grad f(w)`` for ``steps`` steps.
+def gradient_descent(f, w0, lr: float, steps: int, record_every: int = 1, progress: bool = False,
+                     clip: float | None = None):
+    """Run ``w <- w - lr * grad f(w)`` for ``steps`` steps, optionally with gradient clipping.
+
+    With ``clip`` (a threshold on the gradient norm) the step is ``lr * min(1, clip / ||grad f(w)||) * grad f(w)``:
+    clipped gradient descent (Zhang, He, Sra and Jadbabaie 2020), whose update never exceeds ``lr * clip``.
 
     Parameters
     ----------
@@ -27,6 +31,8 @@ def gradient_descent(f, w0, lr: float, steps: int, record_every: int = 1, progre
         Record the loss and gradient norm every this many steps (and at the start and the end).
     progress : bool
         Show a progress bar.
+    clip : float, optional
+        Threshold on the gradient norm (None: plain gradient descent).
 
     Returns
     -------
@@ -45,6 +51,8 @@ def gradient_descent(f, w0, lr: float, steps: int, record_every: int = 1, progre
     record_every = positive_int(record_every, "record_every")
     function(f, "f")
     lr = positive_number(lr, "lr")
+    if clip is not None:
+        clip = positive_number(clip, "clip")
     value = getattr(f, "value", f)
     history = {"step": [], "loss": [], "grad_norm": []}
     iterator = range(steps + 1)
@@ -54,13 +62,14 @@ def gradient_descent(f, w0, lr: float, steps: int, record_every: int = 1, progre
         iterator = tqdm(iterator, desc="gradient descent", unit="step")
     for step in iterator:
         g = gradient(f, w)
+        norm = float(np.linalg.norm(g))
         if step % record_every == 0 or step == steps:
             history["step"].append(step)
             history["loss"].append(float(value(w)))
-            history["grad_norm"].append(float(np.linalg.norm(g)))
+            history["grad_norm"].append(norm)
         if step == steps:
             break
-        w -= lr * g
+        w -= (lr if clip is None or norm <= clip else lr * clip / norm) * g
         if not np.all(np.isfinite(w)):
             raise FloatingPointError(f"gradient descent diverged at step {step + 1} (lr={lr}); use a smaller lr")
     return w, {k: np.asarray(v) for k, v in history.items()}
