@@ -72,4 +72,8 @@ def loss_slice_demo() -> Demo:
         return fig
 
     return Demo(draw, {"point": ["initialisation", "after training"], "directions": ["random", "top eigenvectors"],
-                       "radius": list(RADII)}, defaults={"radius": 1.0}, title="A 2-D slice of a loss surface")
+                       "radius": list(RADII)}, defaults={"radius": 1.0}, title="A 2-D slice of a loss surface",
+                alt="Left: filled contour plot of the loss on a square of the chosen half-width around the "
+                    "current parameters, spanned by two unit directions d1 and d2 (the centre is marked with a "
+                    "cross). Right: all Hessian eigenvalues at the centre in descending order on a symmetric-log "
+                    "axis, with horizontal lines at the curvatures along d1 and d2.")
