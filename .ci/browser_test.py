@@ -45,6 +45,9 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 VIEWPORT = {"width": 1280, "height": 900}
 MIN_TEXT_PX = 10.0
 SKIP_DIRS = ("_static", "_sources", "_images", "_downloads", "screenshots")
+# Pages of docstrings (the API reference, highlighted source): their formulas are plain text by convention, so the
+# TeX scan of the body skips them (their titles are still checked).
+NO_TEX_SCAN = ("book/api.html", "_modules/")
 
 # Runs in the page once MathJax (if the page loads it) has finished: text outside code that still looks like TeX.
 UNTYPESET_JS = r"""() => {
@@ -69,7 +72,8 @@ UNTYPESET_JS = r"""() => {
 LINKS_JS = r"""() => ({
   ids: Array.from(document.querySelectorAll("[id]"), e => e.id)
        .concat(Array.from(document.querySelectorAll("a[name]"), e => e.getAttribute("name"))),
-  links: Array.from(document.querySelectorAll("a[href]"), a => ({href: a.href, text: a.textContent.trim().slice(0, 60)})),
+  links: Array.from(document.querySelectorAll("a[href]"),
+                    a => ({href: a.href, text: a.textContent.trim().slice(0, 60)})),
   images: Array.from(document.querySelectorAll("article img, main img, .bd-article img"), img => ({
     src: img.getAttribute("src") || "", alt: img.getAttribute("alt"),
     where: (img.closest("[id]") || {id: ""}).id})),
@@ -87,13 +91,40 @@ LINKS_JS = r"""() => ({
 
 DEMOS_JS = r"""() => Array.from(document.querySelectorAll(".ll-demo"), (d, i) => {
   const img = d.querySelector("img.ll-demo-frame");
-  return {index: i, id: d.id, title: (d.querySelector(".ll-demo-title") || d.querySelector("b") || {textContent: ""})
-            .textContent.trim(), n_controls: d.querySelectorAll("[data-k]").length,
+  const head = d.querySelector(".ll-demo-title") || d.querySelector("b");
+  return {index: i, id: d.id, title: head && head.firstChild ? head.firstChild.textContent.trim() : "",
+          n_controls: d.querySelectorAll("[data-k]").length,
           font_pt: img && img.dataset.fontPt ? +img.dataset.fontPt : null,
           width_in: img && img.dataset.widthIn ? +img.dataset.widthIn : null,
           client_width: img ? img.clientWidth : 0, natural_width: img ? img.naturalWidth : 0,
           alt: img ? img.getAttribute("alt") : null};
 })"""
+
+
+class Problems:
+    """What failed, by page and category (network, js, http, tex, title, demo, alt, link, layout)."""
+
+    def __init__(self):
+        self.items: dict[tuple[str, str, str], None] = {}
+
+    def add(self, page: str, category: str, message: str) -> None:
+        self.items[(page, category, message)] = None
+
+    def __iter__(self):
+        return iter(self.items)
+
+
+def read_exemptions(path: Path) -> set[tuple[str, str]]:
+    """``page category`` pairs that are known not to comply yet (one per line, ``#`` comments)."""
+    if not path.is_file():
+        return set()
+    pairs = set()
+    for line in path.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            page, category = line.split()
+            pairs.add((page, category))
+    return pairs
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -150,8 +181,6 @@ def controls_of(demo):
     out = []
     for control in demo.query_selector_all("[data-k]"):
         tag = control.evaluate("e => e.tagName.toLowerCase()")
-        if tag == "span":
-            continue
         if tag == "input":
             n = int(control.get_attribute("max")) + 1
             out.append(("range", control, n))
@@ -163,16 +192,17 @@ def controls_of(demo):
 
 
 def set_control(page, kind, control, j):
+    """Move a control to its j-th value as a reader would: arrow keys on a slider, a click on a button."""
     if kind == "range":
         control.focus()
-        control.press("Home")
-        for _ in range(j):
-            control.press("ArrowRight")
+        current = int(control.evaluate("e => +e.value"))
+        key = "ArrowRight" if j > current else "ArrowLeft"
+        for _ in range(abs(j - current)):
+            control.press(key)
     elif kind == "select":
         control.select_option(index=j)
     else:
         control.query_selector_all("label")[j].click()
-    page.wait_for_timeout(30)
 
 
 def frame_state(demo):
@@ -190,28 +220,29 @@ def check_demos(page, rel, problems, screenshots: Path | None, shot_name: str):
     handles = page.query_selector_all(".ll-demo")
     info = []
     for meta, demo in zip(demos, handles):
-        where = f"{rel}: demo #{meta['index'] + 1} ({meta['title'] or meta['id']})"
+        where = f"demo #{meta['index'] + 1} ({meta['title'] or meta['id']})"
         demo.scroll_into_view_if_needed()
         state0 = frame_state(demo)
         if meta["index"] == 0 and screenshots is not None:     # the first demo, as the reader first sees it
             demo.screenshot(path=str(screenshots / f"{shot_name}.png"))
         if not state0["ok"]:
-            problems.append(f"{where}: the first frame does not load ({state0['src'][:80]})")
+            problems.add(rel, "demo", f"{where}: the first frame does not load ({state0['src'][:80]})")
         if not meta["alt"] or len(meta["alt"]) < 8:
-            problems.append(f"{where}: the frame has no alt text")
+            problems.add(rel, "alt", f"{where}: the frame has no alt text")
         text_px = None
         if meta["font_pt"] and meta["width_in"] and meta["client_width"]:
             text_px = meta["font_pt"] / 72.0 * meta["client_width"] / meta["width_in"]
             if text_px < MIN_TEXT_PX - 1e-6:
-                problems.append(f"{where}: smallest text is {text_px:.1f} CSS px at 1280 px (needs {MIN_TEXT_PX:g})")
+                problems.add(rel, "demo", f"{where}: smallest text is {text_px:.1f} CSS px at 1280 px "
+                                          f"(needs {MIN_TEXT_PX:g})")
             density = meta["natural_width"] / max(meta["client_width"], 1)
             if density < 1.9:
-                problems.append(f"{where}: frame drawn at {density:.2f} image pixels per CSS px (needs 2)")
+                problems.add(rel, "demo", f"{where}: frame drawn at {density:.2f} image pixels per CSS px (needs 2)")
         else:
-            problems.append(f"{where}: the frame does not state its text size (data-font-pt, data-width-in)")
+            problems.add(rel, "demo", f"{where}: the frame does not state its text size (data-font-pt, data-width-in)")
         controls = controls_of(demo)
         if len(controls) == 0:
-            problems.append(f"{where}: no controls")
+            problems.add(rel, "demo", f"{where}: no controls")
         for k, (kind, control, n) in enumerate(controls):
             label = control.get_attribute("aria-label") or f"control {k + 1}"
             if kind == "range":
@@ -223,18 +254,19 @@ def check_demos(page, rel, problems, screenshots: Path | None, shot_name: str):
                 except ValueError:
                     numbers = None
                 if numbers and any(b <= a for a, b in zip(numbers, numbers[1:])):
-                    problems.append(f"{where}: slider '{label}' runs {labels[0]} -> {labels[-1]}, not increasing")
+                    problems.add(rel, "demo", f"{where}: slider '{label}' runs {labels[0]} -> {labels[-1]}, "
+                                              "not increasing")
             seen = set()
             for j in range(n):
                 set_control(page, kind, control, j)
                 state = frame_state(demo)
                 if not state["ok"]:
-                    problems.append(f"{where}: control '{label}' value {j + 1}: the frame does not load")
+                    problems.add(rel, "demo", f"{where}: control '{label}' value {j + 1}: the frame does not load")
                 seen.add(state["src"])
             if n > 1 and len(seen) < 2:
-                problems.append(f"{where}: moving control '{label}' through its {n} values never changes the frame")
-            set_control(page, kind, control, 0 if kind != "range" else 0)
-        # back to the first frame for the screenshot: reload is simplest
+                problems.add(rel, "demo", f"{where}: moving control '{label}' through its {n} values never "
+                                          "changes the frame")
+            set_control(page, kind, control, 0)
         info.append({"title": meta["title"], "controls": len(controls), "text_px": text_px})
     return info
 
@@ -246,6 +278,9 @@ def main(argv=None) -> int:
     parser.add_argument("--strict-layout", action="store_true", help="fail on horizontal scrolling at 1280 px")
     parser.add_argument("--json", type=Path, help="write the per-page measurements here")
     parser.add_argument("--pages", nargs="*", help="only these pages (paths relative to --html)")
+    parser.add_argument("--exemptions", type=Path, default=Path(__file__).with_name("browser_exemptions.txt"),
+                        help="'page category' lines of known problems that do not fail the run (a line that no "
+                             "longer matches a problem fails it)")
     args = parser.parse_args(argv)
 
     from playwright.sync_api import sync_playwright
@@ -259,7 +294,7 @@ def main(argv=None) -> int:
         shutil.rmtree(args.screenshots, ignore_errors=True)
         args.screenshots.mkdir(parents=True)
     server, base = serve(root)
-    problems: list[str] = []
+    problems = Problems()
     warnings: list[str] = []
     report = {}
     page_ids: dict[str, set] = {}
@@ -278,7 +313,7 @@ def main(argv=None) -> int:
                 if url.startswith(base) or url.startswith(("data:", "blob:", "about:")):
                     route_.continue_()
                 else:
-                    problems.append(f"{current['page']}: request leaving 127.0.0.1 blocked: {url[:120]}")
+                    problems.add(current["page"], "network", f"request leaving 127.0.0.1 blocked: {url[:120]}")
                     route_.abort()
 
             context.route("**/*", route)
@@ -290,15 +325,15 @@ def main(argv=None) -> int:
 
             def on_console(msg):
                 if msg.type == "error":
-                    problems.append(f"{current['page']}: console error: {msg.text[:200]}")
+                    problems.add(current["page"], "js", f"console error: {msg.text[:200]}")
 
             def on_pageerror(err):
-                problems.append(f"{current['page']}: JavaScript error: {str(err)[:200]}")
+                problems.add(current["page"], "js", f"JavaScript error: {str(err)[:200]}")
 
             def on_response(response):
                 loaded.setdefault(current["page"], set()).add(response.url)
                 if response.status >= 400 and response.url.startswith(base):
-                    problems.append(f"{current['page']}: HTTP {response.status} for "
+                    problems.add(current["page"], "http", f"HTTP {response.status} for "
                                     f"{response.url[len(base):][:120]}")
 
             page.on("console", on_console)
@@ -309,15 +344,15 @@ def main(argv=None) -> int:
                 t0 = time.perf_counter()
                 page.goto(base + rel, wait_until="load")
                 if not wait_for_mathjax(page):
-                    problems.append(f"{rel}: MathJax did not start within 15 s")
+                    problems.add(rel, "tex", "MathJax did not start within 15 s")
                 title = page.title()
                 if re.search(r"\\|\$|_\{|\^\{|[A-Za-z]_[0-9A-Za-z]\b", title):
-                    problems.append(f"{rel}: TeX in the page title: {title!r}")
-                for item in page.evaluate(UNTYPESET_JS):
-                    problems.append(f"{rel}: untypeset TeX at {item['where']}: {item['text']!r}")
+                    problems.add(rel, "title", f"TeX in the page title: {title!r}")
+                for item in ([] if rel.startswith(NO_TEX_SCAN) else page.evaluate(UNTYPESET_JS)):
+                    problems.add(rel, "tex", f"untypeset TeX at {item['where']}: {item['text']!r}")
                 data = page.evaluate(LINKS_JS)
                 if not data["icon"]:
-                    problems.append(f"{rel}: no <link rel=icon> (the browser asks for /favicon.ico: a 404)")
+                    problems.add(rel, "http", "no <link rel=icon> (the browser asks for /favicon.ico: a 404)")
                 else:
                     links.append((rel, data["icon"], "favicon"))
                 page_ids[rel] = set(data["ids"])
@@ -327,11 +362,14 @@ def main(argv=None) -> int:
                     alt = (img["alt"] or "").strip()
                     name = img["src"].rsplit("/", 1)[-1][:60]
                     if not alt or re.search(r"\.(png|jpe?g|svg|gif|webp)$", alt, re.I) or "_images/" in alt:
-                        problems.append(f"{rel}: image without alt text at #{img['where']}: {name} (alt={alt!r})")
+                        problems.add(rel, "alt", f"image without alt text at #{img['where']}: {name} (alt={alt!r})")
                 for item in data["overflow"]:
-                    msg = (f"{rel}: {item['kind']} scrolls {item['over']} px at 1280 px, near #{item['where']}: "
+                    msg = (f"{item['kind']} scrolls {item['over']} px at 1280 px, near #{item['where']}: "
                            f"{item['text']!r}")
-                    (problems if args.strict_layout else warnings).append(msg)
+                    if args.strict_layout:
+                        problems.add(rel, "layout", msg)
+                    else:
+                        warnings.append(f"{rel}: {msg}")
                 stem = Path(rel).with_suffix("").as_posix().replace("/", "-")
                 demos = check_demos(page, rel, problems, args.screenshots, stem)
                 files = {local_path(root, base, u) for u in loaded.get(rel, ())}
@@ -349,12 +387,12 @@ def main(argv=None) -> int:
         if target is None:
             continue
         if not target.is_file():
-            problems.append(f"{rel}: broken link {text!r} -> {href[len(base):]} (no such file)")
+            problems.add(rel, "link", f"broken link {text!r} -> {href[len(base):]} (no such file)")
             continue
         fragment = urllib.parse.unquote(urllib.parse.urlsplit(href).fragment)
         trel = target.relative_to(root).as_posix()
         if fragment and trel in page_ids and fragment not in page_ids[trel]:
-            problems.append(f"{rel}: broken link {text!r} -> {trel}#{fragment} (no such anchor)")
+            problems.add(rel, "link", f"broken link {text!r} -> {trel}#{fragment} (no such anchor)")
 
     for rel, item in report.items():
         demos = "; ".join(f"{d['title'][:30]!r}: {d['controls']} controls, text "
@@ -365,12 +403,23 @@ def main(argv=None) -> int:
         args.json.write_text(json.dumps(report, indent=1))
     for w in warnings:
         print("warning:", w)
-    problems = list(dict.fromkeys(problems))
-    for p in problems:
-        print("FAIL:", p)
-    print(f"browser test: {len(report)} pages, {len(problems)} problems, {len(warnings)} layout warnings, "
-          f"{time.perf_counter() - start:.0f} s")
-    return 1 if problems else 0
+    exempt = read_exemptions(args.exemptions)
+    failed, known = [], []
+    for page, category, message in problems:
+        (known if (page, category) in exempt else failed).append(f"[{category}] {page}: {message}")
+    used = {(page, category) for page, category, _ in problems}
+    for page, category in sorted(exempt - used):
+        failed.append(f"[stale exemption] {page} {category}: this page passes the check now; remove the line from "
+                      f"{args.exemptions}")
+    for line in known:
+        print("known (exempted):", line)
+    for line in failed:
+        print("FAIL", line)
+    bad = {line.split("] ", 1)[1].split(":", 1)[0] for line in failed}
+    print(f"browser test: {len(report)} pages, {len(failed)} problems ({len(known)} exempted), "
+          f"{len(warnings)} layout warnings, {time.perf_counter() - start:.0f} s")
+    print(f"browser: {len(report) - len(bad & set(report))} passed, {len(bad & set(report))} failed")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -230,7 +230,8 @@ def clean_assets(context) -> None:
 
 _DEMO_DATA = re.compile(r'(<script type="application/json" class="ll-demo-data">)(.*?)(</script>)', re.S)
 _DEMO_IMG = re.compile(r'(<img class="ll-demo-frame"[^>]*?) src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
-_DEMO_DIV = re.compile(r'<div class="ll-demo" id="([^"]+)" data-source="([^"]*)">')
+_DEMO_HEAD = re.compile(r'(<div class="ll-demo" id="[^"]+" data-source="([^"]*)">(?:<style>.*?</style>)?)'
+                        r'(?:<div class="ll-demo-title">(.*?)</div>)?', re.S)
 
 
 def _write_frame(app, data: str) -> str:
@@ -280,15 +281,19 @@ def _source_link(app, source: str, pathto) -> str | None:
 
 
 def link_demo_sources(app, body: str, pathto) -> str:
+    """A link to the code of each demo, at the end of its title line."""
+
     def add(match):
-        link = _source_link(app, html.unescape(match.group(2)), pathto)
+        source = html.unescape(match.group(2))
+        link = _source_link(app, source, pathto)
         if not link:
             return match.group(0)
-        name = html.escape(html.unescape(match.group(2)).replace(":", "."))
-        return (f'{match.group(0)}<a class="ll-demo-source reference internal" href="{html.escape(link)}" '
-                f'title="{name}">Code of this demo</a>')
+        anchor = (f'<a class="ll-demo-source reference internal" href="{html.escape(link)}" '
+                  f'title="{html.escape(source.replace(":", "."))}">(code of this demo)</a>')
+        title = f"{match.group(3)} " if match.group(3) else ""
+        return f'{match.group(1)}<div class="ll-demo-title">{title}{anchor}</div>'
 
-    return _DEMO_DIV.sub(add, body)
+    return _DEMO_HEAD.sub(add, body)
 
 
 def page_context(app, pagename, templatename, context, doctree) -> None:

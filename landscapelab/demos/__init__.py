@@ -41,7 +41,7 @@ MAX_STATIC_FRAMES = 400
 PROGRESS_AFTER_SECONDS = 3.0
 CSS_DPI = 96            # CSS px per inch: a frame is shown at this scale (its PNG holds twice as many pixels)
 DEFAULT_DPI = 2 * CSS_DPI
-MAX_WIDTH_IN = 7.6      # the book's text column at 1280 px is 752 CSS px = 7.8 in; a little margin
+MAX_WIDTH_IN = 7.1      # a code-cell output at 1280 px is 684 CSS px wide = 7.125 in at 96 px per inch
 MIN_FONT_PT = 7.5       # 7.5 pt at 96 px per inch = 10 CSS px
 MAX_BUTTONS = 4         # a parameter with at most this many values gets buttons (if their labels are short)
 MAX_BUTTON_CHARS = 48   # ... and their labels together have at most this many characters

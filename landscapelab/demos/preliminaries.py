@@ -52,7 +52,7 @@ def loss_slice_demo() -> Demo:
 
     def draw(point, directions, radius):
         a, b, values, curv = data[point, directions, radius]
-        fig, (ax, ax2) = plotting.figure(ncols=2, width=3.8, height=3.2)
+        fig, (ax, ax2) = plotting.figure(ncols=2, width=3.55, height=3.2)
         levels = np.linspace(values.min(), values.max(), 25)
         filled = ax.contourf(a, b, values, levels=levels, cmap="viridis")
         ax.plot(0, 0, "w+", ms=10, mew=2)
