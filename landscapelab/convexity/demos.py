@@ -106,7 +106,7 @@ def determinant_demo() -> Demo:
         ax.set_title(f"A(a, W): n = {n}, corner = {A[-1, 0]:+g}", fontsize=9)
         _draw_network(ax2, a, weights, switches)
         lines = [f"forward pass y = {y:.4g}", f"det A = {d:.4g}" + ("   (= -y: erratum E1)" if corner == "paper"
-                                                                   else "   (= y, Lemma 3)"),
+                                                                   else "   (= y, paper's Lemma 3)"),
                  f"{len(cycles)} non-zero Leibniz terms:"]
         for cyc, sign, _prod, term in cycles[:6]:
             lines.append(f"  ({' '.join(map(str, cyc[0]))})  sign {sign:+.0f}  term {term:+.3g}")
@@ -116,7 +116,12 @@ def determinant_demo() -> Demo:
         return fig
 
     return Demo(draw, {"H": [1, 2, 3], "seed": [0, 1], "corner": ["corrected", "paper"]},
-                defaults={"H": 1, "seed": 0}, title="The determinant formula y = det A(a, W)")
+                defaults={"H": 1, "seed": 0}, title="The determinant formula y = det A(a, W)",
+                labels={"H": "hidden layers H", "seed": "network (seed)", "corner": "corner of A"},
+                alt="Left: the matrix A(a, W) as a red-blue heat map with its non-zero entries written in, the layer "
+                    "blocks separated by grey lines and the corner entry boxed. Right: the network, inputs on the "
+                    "left and the output on the right, with switched-off neurons hollow and inactive edges grey; "
+                    "above it the forward-pass output y, det A and the non-zero Leibniz terms with their signs.")
 
 
 # ------------------------------------------------------------------------------------------------ 2 Qi
@@ -181,7 +186,11 @@ def qi_demo() -> Demo:
 
     return Demo(draw, {"matrix": ["A", "C_core", "widened C (d = 3)", "heavy column"], "scale": list(QI_SCALES),
                        "radius": ["max(r, c) (Qi)", "rows only"]},
-                defaults={"matrix": "C_core", "scale": 0.95}, title="Qi's intervals for singular values")
+                defaults={"matrix": "C_core", "scale": 0.95}, title="Qi's intervals for singular values",
+                labels={"scale": "scale of the weights", "radius": "radius"},
+                alt="One horizontal blue bar per index i of the matrix, from (b_i - s_i)_+ to b_i + s_i; below them "
+                    "the singular values as short vertical ticks (red when a value lies outside every interval), "
+                    "and vertical lines at the lower bound min (b_i - s_i)_+ and at Johnson's bound.")
 
 
 # ------------------------------------------------------------------------------------------------ 3 curvature
@@ -264,11 +273,11 @@ def curvature_demo() -> Demo:
         ax.scatter(x[u], lm[u], s=10, color="C0", label="in U_1 and U_2")
         ax.scatter(x[~u], lm[~u], s=10, color="0.6", marker="x", label="outside U_1 and U_2")
         bound = 2 * lam - 2 * d["M"] * d["rho_max"] * x
-        ax.scatter(x[u], bound[u], s=4, color="C3", label="Lemma 9 bound 2 lambda - 2 M rho_max sqrt(l)")
+        ax.scatter(x[u], bound[u], s=4, color="C3", label="paper's Lemma 9 bound 2 lambda - 2 M rho_max sqrt(l)")
         paper = (lam - theta) / (2 * d["M"])
         sharp = (2 * lam - theta) / (2 * d["M"])
         emp, censored = empirical_threshold(d, lam)
-        ax.axvline(paper, color="k", ls="--", lw=1, label=f"Theorem 4: (lambda - theta)/(2M) = {paper:.2g}")
+        ax.axvline(paper, color="k", ls="--", lw=1, label=f"paper's Theorem 4: (lambda - theta)/(2M) = {paper:.2g}")
         ax.axvline(sharp, color="k", ls=":", lw=1, label=f"sharpened: (2 lambda - theta)/(2M) = {sharp:.2g}")
         ax.axvline(emp, color="C2", lw=1.5, label=(f"every sample PD (largest sqrt(l) {emp:.2g})" if censored
                                                    else f"empirical: PD up to {emp:.2g}"))
@@ -284,13 +293,19 @@ def curvature_demo() -> Demo:
         ax.set_xlabel("sqrt(l(W)) (root mean square training error)")
         ax.set_ylabel("smallest eigenvalue of Hess l_lambda")
         ratio = f"{'>= ' if censored else ''}{emp / paper:.0f}x"
-        ax.set_title(f"H = {H}, beta = {beta:g}, lambda = {lam:g}, theta = lambda/2: empirical / Theorem 4 "
+        ax.set_title(f"H = {H}, beta = {beta:g}, lambda = {lam:g}, theta = lambda/2: empirical / paper's Theorem 4 "
                      f"= {ratio}", fontsize=9)
         ax.legend(fontsize=6.5, loc="lower left")
         return fig
 
     return Demo(draw, {"H": [1, 2], "beta": [2.0, 3.0], "lam": list(CURVATURE_LAMS)},
-                defaults={"beta": 3.0, "lam": 0.05}, title="Curvature against training error")
+                defaults={"beta": 3.0, "lam": 0.05}, title="Curvature against training error",
+                labels={"beta": "β", "lam": "λ"},
+                alt="Scatter plot against the root mean square training error (log axis) of the smallest "
+                    "eigenvalue of the Hessian of the regularised loss at sampled points (symmetric-log axis), "
+                    "blue inside U_1 and U_2 and grey crosses outside, with red points for the paper's Lemma 9 "
+                    "bound; vertical lines mark the paper's Theorem 4 threshold, the sharpened threshold and the "
+                    "empirical one, and a horizontal line λ + θ.")
 
 
 # ------------------------------------------------------------------------------------------------ 4 slice
@@ -371,7 +386,12 @@ def slice_demo() -> Demo:
         return fig
 
     return Demo(draw, {"extent": list(SLICE_EXTENTS), "lam": [0.0, LAM]}, defaults={"extent": 0.3, "lam": LAM},
-                title="A 2-D slice of weight space, coloured by activation region")
+                title="A 2-D slice of weight space, coloured by activation region",
+                labels={"extent": "extent", "lam": "λ"},
+                alt="A square slice of weight space around the teacher (star at the centre), coloured by "
+                    "activation region, with hatching where the Hessian of the regularised loss has a negative "
+                    "eigenvalue, thin level lines of the loss, a thick black curve around the set U when it is "
+                    "visible, and red arrows of the negative gradient projected on the plane.")
 
 
 # ------------------------------------------------------------------------------------------------ 5 dropout
@@ -419,4 +439,7 @@ def dropout_demo() -> Demo:
         return fig
 
     return Demo(draw, {"eta": list(DROPOUT_ETAS), "mask": ["per example", "per batch"]},
-                title="Dropout and Lemma 9's factor rho")
+                title="Dropout and the factor ρ of the paper's Lemma 9", labels={"eta": "dropout rate η"},
+                alt="Left: histogram of ρ(W, X) over 500 random directions X for one dropout mask, with vertical "
+                    "lines at ρ_max and at the mean. Right: histogram of ρ_max over the mask draws, with a dashed "
+                    "line at its value without dropout.")

@@ -90,7 +90,13 @@ def ray_explorer(depths=(0, 1, 2, 3), activations=("tanh", "gelu"), losses=("squ
     labels = [f"[{lo:g}, {hi:g}]" for lo, hi in ranges]
     return Demo(draw, {"depth": list(depths), "activation": list(activations), "loss": list(losses),
                        "t_range": labels}, defaults={"depth": 2, "t_range": labels[-1]},
-                title="Cooper's ray: gradient and Hessian norms")
+                title="Cooper's ray: gradient and Hessian norms",
+                labels={"depth": "depth ℓ", "activation": "activation σ", "t_range": "range of t"},
+                alt="Left: log-log plot against the position t on Cooper's ray of the gradient norm, the Frobenius "
+                    "and operator norms of the Hessian and the operator norm of its Gauss-Newton part, each with "
+                    "the slope fitted on the top decade of t in the legend, and circles for Frobenius norms of "
+                    "exact Hessians. Right: the Hessian operator norm against the gradient norm along the ray, with "
+                    "grey guide lines of slope 1 and slope 2.")
 
 
 def admissible_region(lengths=(1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0), box=(60.0, 60.0), points: int = 400
@@ -141,7 +147,11 @@ def admissible_region(lengths=(1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0), box=(60.
 
     return Demo(draw, {"T": list(lengths), "depth": list(depths), "loss": list(losses)},
                 defaults={"T": lengths[len(lengths) // 2], "depth": 2, "loss": "square"},
-                title="(L0, L1) that cover the ray up to T")
+                title="(L₀, L₁) that cover the ray up to T", labels={"depth": "depth ℓ"},
+                alt="Left: the plane of pairs (L₀, L₁) in the box [0, 60] x [0, 60]; the pairs for which "
+                    "‖H‖_F ≤ L₀ + L₁ ‖∇L‖ holds on the ray up to T are shaded green above a frontier curve, and a "
+                    "black dot marks the smallest pair with L₀ = L₁. Right: the points (‖∇L‖, ‖H‖_F) along the ray "
+                    "up to T and the covering line of that pair.")
 
 
 def phi_explorer(powers=(0.5, 1.0, 1.5, 2.0, 2.5, 3.0), T_max: float = 1e4, points: int = 120) -> Demo:
@@ -174,4 +184,7 @@ def phi_explorer(powers=(0.5, 1.0, 1.5, 2.0, 2.5, 3.0), T_max: float = 1e4, poin
         return fig
 
     return Demo(draw, {"p": list(powers), "line": list(lines)}, defaults={"p": 1.0, "line": "Cooper's ray"},
-                title="Generalised smoothness with phi(u) = 1 + u^p")
+                title="Generalised smoothness with φ(u) = 1 + uᵖ", labels={"p": "power p"},
+                alt="Log-log plot against the length T of the worst ratio R_p(T), the largest ‖H‖_F / (1 + ‖∇L‖ᵖ) "
+                    "for t ≤ T along the chosen line, with its slope over the last decade in the legend and a "
+                    "dotted horizontal line at ratio 1.")

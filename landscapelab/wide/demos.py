@@ -135,7 +135,12 @@ def feature_rank_explorer(activations=("sigmoid", "tanh", "relu", "leaky_relu(0.
 
     return Demo(draw, {"activation": list(activations), "d": list(dims), "width_over_N": list(ratios)},
                 defaults={"activation": "sigmoid", "d": 2, "width_over_N": 1.0},
-                title="Feature-rank explorer: a random first layer on N = 50 samples")
+                title="Feature-rank explorer: a random first layer on N = 50 samples",
+                labels={"activation": "activation σ", "d": "input dimension d", "width_over_N": "width n₁ / N"},
+                alt="Left: the singular values of one random feature matrix F₁ in decreasing order on a log10 axis, "
+                    "with the thesis's rank threshold as a horizontal line. Right: the numerical rank against the "
+                    "width n₁ over 10 draws (band from the smallest to the largest, line at the median), with "
+                    "min(n₁, N) dotted.")
 
 
 def triangular_demo(activations=("sigmoid", "relu", "leaky_relu(0.1)"), log_alphas=(1, 2, 4, 6),
@@ -205,4 +210,9 @@ def triangular_demo(activations=("sigmoid", "relu", "leaky_relu(0.1)"), log_alph
     return Demo(draw, {"activation": list(activations), "log10_alpha": list(log_alphas),
                        "directions": ["one per neuron", "one shared"]},
                 defaults={"activation": "sigmoid", "log10_alpha": 4, "directions": "one per neuron"},
-                title="Theorem 2.4.4: the triangular construction")
+                title="The thesis's Theorem 2.4.4: the triangular construction",
+                labels={"activation": "activation σ", "log10_alpha": "log₁₀ α", "directions": "directions"},
+                alt="Left: heat map of log10 |A_ij| of the matrix A(α), samples sorted along the rows and neurons "
+                    "along the columns. Right: against log10 of the scale α, the smallest singular value, the "
+                    "determinant ratio and the largest entry below the diagonal, on a log10 axis, with the current "
+                    "α marked.")
