@@ -461,7 +461,7 @@ def tangent_kernel(net, w, X) -> np.ndarray:
         g[:, j] = 1.0
         per_output.append(_backprop.deltas(net, point.trace, g).d)
     K = np.zeros((n * d_out, n * d_out))
-    for i, (start, m_end, b_end) in enumerate(net._slices):
+    for i, (_start, m_end, b_end) in enumerate(net._slices):
         h = point.trace.h[i]
         inputs = net.scales[i] ** 2 * (h @ h.T) + (1.0 if b_end > m_end else 0.0)
         D = np.stack([per_output[j][i] for j in range(d_out)], axis=1).reshape(n * d_out, -1)
