@@ -1,0 +1,278 @@
+"""Non-linear output layers (Section 4, Eqs. 26-29) and the output functions of Sections 5 and 6.
+
+With ``f~ = phi(f)`` on top of a network ``f`` with linear output:
+
+* Eq. (27): ``grad f~ = phi'(f) grad f``, so the kernel is ``K~ = D K D`` with ``D = diag(phi'(f(x_i)))``;
+* Eq. (28): ``H~ = phi''(f) grad f grad f^T + phi'(f) H``;
+* Eq. (29): ``||H~|| >= |phi''(f)| ||grad f||^2 - |phi'(f)| ||H||``: the rank-one term is of the order of the
+  *squared 2-norm* of ``df/dalpha`` (Remark 4.1), so it does not shrink with width while ``||H||`` does.
+
+The output functions (``phi``) are :class:`~landscapelab.activations.Activation` objects, usable as
+``MLP(..., output_activation=phi)`` (then :func:`landscapelab.model_hessian_operator` is the Hessian of
+``phi(f)``): the paper's swish with beta = 0.1 (Appendix B, Eq. 45), and the output of the Theorem 5.1
+example, ``phi(z) = z + softplus(z) - ln 2``, with ``1 < phi' < 2`` (so ``|phi'| >= rho = 1``) and ``phi(0) =
+0``. Swish with beta = 0.1 does *not* satisfy Theorem 5.1's hypothesis (erratum E14): its derivative vanishes
+at ``z = -12.78`` (:func:`derivative_range`).
+"""
+
+from __future__ import annotations
+
+import math
+
+import autograd.numpy as anp
+import numpy as np
+from scipy import optimize
+
+from .. import activations
+from .._validate import as_float_array
+from ..activations import Activation
+from ..nets import MLP
+
+__all__ = [
+    "SWISH_BETA",
+    "swish",
+    "shifted_softplus",
+    "OUTPUTS",
+    "get_output",
+    "with_output",
+    "output_kernel",
+    "softmax_jacobians",
+    "softmax_kernel",
+    "derivative_range",
+    "eq29_terms",
+]
+
+#: The paper's swish parameter (Appendix B, Eq. 45): ``Swish(z) = z / (1 + exp(-0.1 z))``.
+SWISH_BETA = 0.1
+
+
+def _sigmoid(z):
+    return 0.5 * (anp.tanh(0.5 * z) + 1.0)
+
+
+def _swish(z):
+    return z * _sigmoid(SWISH_BETA * z)
+
+
+def _swish_d1(z):
+    s = _sigmoid(SWISH_BETA * z)
+    return s + SWISH_BETA * z * s * (1.0 - s)
+
+
+def _swish_d2(z):
+    s = _sigmoid(SWISH_BETA * z)
+    ds = SWISH_BETA * s * (1.0 - s)
+    return 2.0 * ds + z * SWISH_BETA * ds * (1.0 - 2.0 * s)
+
+
+def _softplus(z):
+    return anp.logaddexp(0.0, z)
+
+
+def _shifted_softplus(z):
+    return z + _softplus(z) - math.log(2.0)
+
+
+def _shifted_softplus_d1(z):
+    return 1.0 + _sigmoid(z)
+
+
+def _shifted_softplus_d2(z):
+    s = _sigmoid(z)
+    return s * (1.0 - s)
+
+
+#: ``Swish(z) = z sigmoid(0.1 z)``, the paper's non-linear output of Figure 1 (Eq. 45).
+swish = Activation("swish0.1", _swish, _swish_d1, _swish_d2, 0.0, math.inf)
+
+#: ``phi(z) = z + softplus(z) - ln 2``: ``phi' = 1 + sigmoid`` lies in (1, 2), ``phi''(0) = 1/4``.
+shifted_softplus = Activation(
+    "shifted_softplus", _shifted_softplus, _shifted_softplus_d1, _shifted_softplus_d2, 0.0, math.inf
+)
+
+#: The output functions the chapter uses, by name.
+OUTPUTS = {
+    "swish0.1": swish,
+    "shifted_softplus": shifted_softplus,
+    "softplus": activations.get("softplus"),
+    "tanh": activations.get("tanh"),
+}
+
+
+def get_output(phi) -> Activation:
+    """An output function by name (``"swish0.1"``, ``"shifted_softplus"``, ``"softplus"``, ``"tanh"``) or any
+    :class:`~landscapelab.activations.Activation`.
+
+    Parameters
+    ----------
+    phi : str or Activation
+        The output function (a name of :data:`OUTPUTS` or an Activation).
+
+    Returns
+    -------
+    Activation
+    """
+    if isinstance(phi, Activation):
+        return phi
+    if isinstance(phi, str) and phi in OUTPUTS:
+        return OUTPUTS[phi]
+    if isinstance(phi, str):
+        raise ValueError(f"phi: unknown output {phi!r}; known: {', '.join(OUTPUTS)}")
+    raise TypeError(f"phi: expected a name or an Activation, got {type(phi).__name__}")
+
+
+def with_output(net, phi) -> MLP:
+    """The network ``phi(f)``: the same widths, activation, biases and parametrisation as ``net`` (so the same
+    parameter vector), with the output function ``phi``.
+
+    Parameters
+    ----------
+    net : MLP
+        With a linear output.
+    phi : str or Activation
+        The output function (a name of :data:`OUTPUTS` or an Activation).
+
+    Returns
+    -------
+    MLP
+    """
+    if not isinstance(net, MLP):
+        raise TypeError(f"net: expected a landscapelab.MLP, got {type(net).__name__}")
+    if net.output_activation is not None:
+        raise ValueError(f"net: expected a network with a linear output, got {net!r}")
+    return MLP(
+        list(net.widths),
+        activation=net.activation,
+        bias=net.bias,
+        parametrization=net.parametrization,
+        output_activation=get_output(phi),
+    )
+
+
+def output_kernel(K, f_values, phi) -> np.ndarray:
+    """The tangent kernel of ``phi(f)`` from that of ``f``: ``D K D`` with ``D = diag(phi'(f))`` (Eq. 27).
+
+    Parameters
+    ----------
+    K : array (n, n)
+        Kernel of ``f`` (outputs flattened in the same order as ``f_values``).
+    f_values : array (n,)
+        The outputs ``f(x_i)``.
+    phi : str or Activation
+        The output function (a name of :data:`OUTPUTS` or an Activation).
+
+    Returns
+    -------
+    ndarray (n, n)
+    """
+    f_values = np.ravel(as_float_array(f_values, "f_values"))
+    K = as_float_array(K, "K", shape=(f_values.size, f_values.size))
+    d = get_output(phi).d1(f_values)
+    return d[:, None] * K * d[None, :]
+
+
+def softmax_jacobians(logits) -> np.ndarray:
+    """Per-sample Jacobians of the softmax, ``diag(p) - p p^T``, shape ``(n, C, C)``.
+
+    Parameters
+    ----------
+    logits : array (n, C)
+        Network outputs before the softmax, one row per sample.
+
+    Returns
+    -------
+    ndarray (n, C, C)
+    """
+    logits = as_float_array(logits, "logits", ndim=2)
+    e = np.exp(logits - logits.max(axis=1, keepdims=True))
+    p = e / e.sum(axis=1, keepdims=True)
+    return p[:, :, None] * np.eye(p.shape[1])[None] - p[:, :, None] * p[:, None, :]
+
+
+def softmax_kernel(K, logits) -> np.ndarray:
+    """The tangent kernel of ``softmax(f)``: ``S K S^T`` with ``S`` block-diagonal of the per-sample softmax
+    Jacobians (the non-linear output of the paper's Eq. 44).
+
+    Parameters
+    ----------
+    K : array (n C, n C)
+        Kernel of the logits, row ``i C + c`` for output c of sample i.
+    logits : array (n, C)
+        Network outputs before the softmax, one row per sample.
+
+    Returns
+    -------
+    ndarray (n C, n C)
+    """
+    S = softmax_jacobians(logits)
+    n, C, _ = S.shape
+    K = as_float_array(K, "K", shape=(n * C, n * C)).reshape(n, C, n, C)
+    return np.einsum("iac,icjd,jbd->iajb", S, K, S, optimize=True).reshape(n * C, n * C)
+
+
+def derivative_range(phi, lo: float = -60.0, hi: float = 60.0, points: int = 240001) -> tuple[float, float]:
+    """``(min phi', max phi')`` over ``[lo, hi]`` (a fine grid refined by bounded searches): Theorem 5.1 needs
+    ``|phi'| >= rho > 0`` everywhere.
+
+    Parameters
+    ----------
+    phi : str or Activation
+        The output function (a name of :data:`OUTPUTS` or an Activation).
+    lo : float
+        Left end of the interval searched.
+    hi : float
+        Right end of the interval searched.
+    points : int
+        Grid size.
+
+    Returns
+    -------
+    (min, max) : tuple of float
+    """
+    d1 = get_output(phi).d1
+    z = np.linspace(lo, hi, points)
+    vals = d1(z)
+    out = []
+    for sign in (1.0, -1.0):
+        i = int(np.argmin(sign * vals))
+        step = (hi - lo) / (points - 1)
+        res = optimize.minimize_scalar(
+            lambda t: sign * float(d1(np.array(t))),
+            method="bounded",
+            bounds=(max(lo, z[i] - step), min(hi, z[i] + step)),
+            options={"xatol": 1e-12},
+        )
+        out.append(sign * min(sign * vals[i], res.fun))
+    return float(out[0]), float(out[1])
+
+
+def eq29_terms(f_value: float, grad_norm: float, hessian_norm: float, phi) -> dict:
+    """The two terms of Eq. (29) at one input: ``rank_one = |phi''(f)| ||grad f||^2``,
+    ``linear = |phi'(f)| ||H||``, and the lower bound ``rank_one - linear`` on ``||H~||``.
+
+    Parameters
+    ----------
+    f_value : float
+        ``f(w; x)``.
+    grad_norm : float
+        ``||grad_w f(w; x)||``.
+    hessian_norm : float
+        ``||H(f)||``.
+    phi : str or Activation
+        The output function (a name of :data:`OUTPUTS` or an Activation).
+
+    Returns
+    -------
+    dict
+        ``rank_one``, ``linear``, ``lower_bound``, ``upper_bound`` (their sum, by the triangle inequality).
+    """
+    phi = get_output(phi)
+    z = np.array(float(f_value))
+    rank_one = abs(float(phi.d2(z))) * float(grad_norm) ** 2
+    linear = abs(float(phi.d1(z))) * float(hessian_norm)
+    return {
+        "rank_one": rank_one,
+        "linear": linear,
+        "lower_bound": rank_one - linear,
+        "upper_bound": rank_one + linear,
+    }
