@@ -2,13 +2,12 @@
 still.
 
 * Proposition 2.2 (Appendix C): the tangent kernel of a differentiable ``f(w; x)`` is constant in ``w`` iff
-  ``f`` is linear in ``w``, ``f = w^T phi(x) + f_0(x)``. :func:`feature_models` gives the linear model and
-  its square ``(w^T phi(x))^2``, whose kernel ``4 (w^T phi(x)) (w^T phi(z)) phi(x)^T phi(z)`` is not constant.
-* Proposition 2.3 (Appendix D): if ``||H(w)|| <= eps`` on the segment from ``w_0`` to ``w`` then
-  ``||grad f(w) - grad f(w_0)|| <= eps ||w - w_0||`` (Eq. 57) and
-  ``|K_(x,z)(w) - K_(x,z)(w_0)| <= eps ||w - w_0|| (||grad f(w_0; x)|| + ||grad f(w; z)||)``
-  (:func:`kernel_change_bound`); by the same Taylor step the linearisation error is at most
-  ``eps ||w - w_0||^2 / 2`` (:func:`linearisation_error`).
+  ``f`` is linear in ``w``, ``f = w^T phi(x) + f_0(x)``. :func:`feature_models` gives the linear model and its
+  square ``(w^T phi(x))^2``, whose kernel ``4 (w^T phi(x)) (w^T phi(z)) phi(x)^T phi(z)`` is not constant.
+* Proposition 2.3 (Appendix D): if ``||H(w)|| <= eps`` on the segment from ``w_0`` to ``w`` then ``||grad f(w)
+  - grad f(w_0)|| <= eps ||w - w_0||`` (Eq. 57) and ``|K_(x,z)(w) - K_(x,z)(w_0)| <= eps ||w - w_0|| (||grad
+  f(w_0; x)|| + ||grad f(w; z)||)`` (:func:`kernel_change_bound`); by the same Taylor step the linearisation
+  error is at most ``eps ||w - w_0||^2 / 2`` (:func:`linearisation_error`).
 """
 
 from __future__ import annotations
@@ -70,8 +69,8 @@ def kernel_matrix(model, w, inputs) -> np.ndarray:
 
 
 def kernel_change_bound(eps: float, radius: float, grad_x0: float, grad_z: float) -> float:
-    """The right side of Proposition 2.3 as proved in Appendix D:
-    ``eps R (||grad f(w_0; x)|| + ||grad f(w; z)||)``.
+    """The right side of Proposition 2.3 as proved in Appendix D: ``eps R (||grad f(w_0; x)|| + ||grad f(w;
+    z)||)``.
 
     Parameters
     ----------

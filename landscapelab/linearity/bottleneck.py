@@ -2,8 +2,8 @@
 
 ``f(W; x) = m^{-1/2} sum_j w4_j sigma(w3_j * m^{-1/2} sum_i w2_i sigma(w1_i x))`` with a scalar input, hidden
 widths ``m, 1, m`` (the middle unit is the bottleneck, with the identity as activation), ``sigma(z) = z^2 /
-2`` on the two wide layers and every parameter N(0, 1) at initialisation. The flat parameter vector is
-``(w1, w2, w3, w4)``, four blocks of length m.
+2`` on the two wide layers and every parameter N(0, 1) at initialisation. The flat parameter vector is ``(w1,
+w2, w3, w4)``, four blocks of length m.
 
 The proof of Theorem 4.1 bounds ``||H||`` below by the norm of the ``w2``-block, which is rank one (Eq. 109):
 ``||d^2 f / dw2^2|| = m^{-3/2} |sum_j w4_j w3_j^2| ||alpha1||^2`` with ``alpha1_i = (w1_i x)^2 / 2``. Since
@@ -103,8 +103,7 @@ def eq31_init(m: int, seed: int = 0) -> np.ndarray:
 
 def eq31_parts(W, x) -> dict:
     """The layer values of Eq. (31): ``alpha1`` (m,), the bottleneck ``alpha2`` (a number), ``alpha3`` (m,)
-    and
-    ``f``.
+    and ``f``.
 
     Parameters
     ----------
@@ -203,8 +202,7 @@ def block_limit_mean(x: float = 1.0) -> float:
 
 def vanishing_point(W, x) -> tuple[np.ndarray, float]:
     """The nearest point to ``W`` that moves only ``w2`` and ``w4`` and makes the model Hessian and gradient
-    of
-    Eq. (31) vanish (beyond the paper).
+    of Eq. (31) vanish (beyond the paper).
 
     ``w2`` is moved along ``alpha1`` until the bottleneck output ``alpha2 = m^{-1/2} w2 . alpha1`` is 0, and
     ``w4`` along ``w3^2`` until ``sum_j w4_j w3_j^2 = 0``. With ``alpha2 = 0`` every pre-activation of the

@@ -2,8 +2,8 @@
 
 One check per proposition and theorem of the paper, per erratum that changes a number, and per observation the
 chapter makes beyond the paper. Oracles: autograd (dense Hessians, Jacobians and gradients of the forward
-pass), closed forms derived separately (calculus, quadrature), and gradient-descent runs whose loss comes
-from the forward pass. Sizes are small so that each check runs in about a second.
+pass), closed forms derived separately (calculus, quadrature), and gradient-descent runs whose loss comes from
+the forward pass. Sizes are small so that each check runs in about a second.
 """
 
 from __future__ import annotations

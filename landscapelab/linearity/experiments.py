@@ -149,9 +149,8 @@ def figure1_run(
 
 
 def figure2_net(width: int, bottleneck: int, bias: bool = True) -> MLP:
-    """Eq. (48) with the corrections of erratum E6: ``f = m^{-1/2} W4 relu(m_b^{-1/2} W3 m^{-1/2} W2 relu(W1
-    x + b))``,
-    three hidden layers of widths ``m, m_b, m``, a linear bottleneck, 3 outputs.
+    """Eq. (48) with the corrections of erratum E6: ``f = m^{-1/2} W4 relu(m_b^{-1/2} W3 m^{-1/2} W2 relu(W1 x
+    + b))``, three hidden layers of widths ``m, m_b, m``, a linear bottleneck, 3 outputs.
 
     Parameters
     ----------

@@ -7,12 +7,12 @@ With ``f~ = phi(f)`` on top of a network ``f`` with linear output:
 * Eq. (29): ``||H~|| >= |phi''(f)| ||grad f||^2 - |phi'(f)| ||H||``: the rank-one term is of the order of the
   *squared 2-norm* of ``df/dalpha`` (Remark 4.1), so it does not shrink with width while ``||H||`` does.
 
-The output functions (``phi``) are :class:`~landscapelab.activations.Activation` objects, usable as
-``MLP(..., output_activation=phi)`` (then :func:`landscapelab.model_hessian_operator` is the Hessian of
-``phi(f)``): the paper's swish with beta = 0.1 (Appendix B, Eq. 45), and the output of the Theorem 5.1
-example, ``phi(z) = z + softplus(z) - ln 2``, with ``1 < phi' < 2`` (so ``|phi'| >= rho = 1``) and ``phi(0) =
-0``. Swish with beta = 0.1 does *not* satisfy Theorem 5.1's hypothesis (erratum E14): its derivative vanishes
-at ``z = -12.78`` (:func:`derivative_range`).
+The output functions (``phi``) are :class:`~landscapelab.activations.Activation` objects, usable as ``MLP(...,
+output_activation=phi)`` (then :func:`landscapelab.model_hessian_operator` is the Hessian of ``phi(f)``): the
+paper's swish with beta = 0.1 (Appendix B, Eq. 45), and the output of the Theorem 5.1 example, ``phi(z) = z +
+softplus(z) - ln 2``, with ``1 < phi' < 2`` (so ``|phi'| >= rho = 1``) and ``phi(0) = 0``. Swish with beta =
+0.1 does *not* satisfy Theorem 5.1's hypothesis (erratum E14): its derivative vanishes at ``z = -12.78``
+(:func:`derivative_range`).
 """
 
 from __future__ import annotations
@@ -247,8 +247,8 @@ def derivative_range(phi, lo: float = -60.0, hi: float = 60.0, points: int = 240
 
 
 def eq29_terms(f_value: float, grad_norm: float, hessian_norm: float, phi) -> dict:
-    """The two terms of Eq. (29) at one input: ``rank_one = |phi''(f)| ||grad f||^2``,
-    ``linear = |phi'(f)| ||H||``, and the lower bound ``rank_one - linear`` on ``||H~||``.
+    """The two terms of Eq. (29) at one input: ``rank_one = |phi''(f)| ||grad f||^2``, ``linear = |phi'(f)|
+    ||H||``, and the lower bound ``rank_one - linear`` on ``||H~||``.
 
     Parameters
     ----------

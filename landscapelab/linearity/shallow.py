@@ -1,17 +1,17 @@
 """One hidden layer: the paper's Eq. (8) and the two-layer network of Section 3, with closed forms.
 
 *Eq. (8)*, the warm-up of Section 3.1: ``f(w; x) = m^{-1/2} sum_i v_i sigma(w_i x)`` with a scalar input
-``x``, output weights ``v_i = +-1`` fixed and only ``w`` trained. Its Hessian is diagonal,
-``H_ii = m^{-1/2} v_i sigma''(w_i x) x^2`` (Eq. 9; the paper's Eq. 13 has ``sigma'(w_k x) x`` instead, see the
-chapter's erratum E1), so ``||H|| = x^2 m^{-1/2} max_i |sigma''(w_i x)|``, while the kernel
-``K(x, x) = m^{-1} sum_i x^2 sigma'(w_i x)^2`` (Eq. 10) stays of order one.
+``x``, output weights ``v_i = +-1`` fixed and only ``w`` trained. Its Hessian is diagonal, ``H_ii = m^{-1/2}
+v_i sigma''(w_i x) x^2`` (Eq. 9; the paper's Eq. 13 has ``sigma'(w_k x) x`` instead, see the chapter's erratum
+E1), so ``||H|| = x^2 m^{-1/2} max_i |sigma''(w_i x)|``, while the kernel ``K(x, x) = m^{-1} sum_i x^2
+sigma'(w_i x)^2`` (Eq. 10) stays of order one.
 
 *Two layers, both trained*: ``f = m^{-1/2} v^T sigma(W x / sqrt(d) (+ b))``, the :class:`~landscapelab.MLP`
 ``[d, m, 1]`` in the NTK parametrisation. The Hessian is block diagonal with one block per hidden unit, of
 rank at most two, and its norm has the closed form of :func:`two_layer_hessian_norm`. With Rademacher output
-weights ``sqrt(m) ||H||`` tends to a constant (:func:`rademacher_limit`); with Gaussian ones it grows like
-the largest of ``m`` Gaussians, ``sqrt(2 ln m)``: the logarithm hidden in the paper's ``O~(1/sqrt(m))``
-(Theorem 3.2), which :func:`gaussian_max_quantile` computes by quadrature.
+weights ``sqrt(m) ||H||`` tends to a constant (:func:`rademacher_limit`); with Gaussian ones it grows like the
+largest of ``m`` Gaussians, ``sqrt(2 ln m)``: the logarithm hidden in the paper's ``O~(1/sqrt(m))`` (Theorem
+3.2), which :func:`gaussian_max_quantile` computes by quadrature.
 """
 
 from __future__ import annotations
@@ -85,8 +85,8 @@ def eq8_model(v, x, activation="tanh"):
     Returns
     -------
     callable
-        ``f(w) = m^{-1/2} sum_i v_i sigma(w_i x)``, written with ``autograd.numpy`` so autograd
-        differentiates it.
+        ``f(w) = m^{-1/2} sum_i v_i sigma(w_i x)``, written with ``autograd.numpy`` so autograd differentiates
+        it.
     """
     v = np.array(as_float_array(v, "v", ndim=1), dtype=np.float64)
     x = _scalar(x)
@@ -238,13 +238,12 @@ def _two_layer_parts(net, w, x):
 
 
 def unit_block_norm(v, z, r2, activation="tanh"):
-    """Spectral norm, times ``sqrt(m)``, of one hidden unit's Hessian block:
-    ``g(v, z) = (|v sigma''(z)| r^2 + sqrt(v^2 sigma''(z)^2 r^4 + 4 sigma'(z)^2 r^2)) / 2``.
+    """Spectral norm, times ``sqrt(m)``, of one hidden unit's Hessian block: ``g(v, z) = (|v sigma''(z)| r^2 +
+    sqrt(v^2 sigma''(z)^2 r^4 + 4 sigma'(z)^2 r^2)) / 2``.
 
-    The block of unit i (its input weights and bias, and its output weight) is
-    ``m^{-1/2} [[v sigma'' u u^T, sigma' u], [sigma' u^T, 0]]`` with ``u = dz/d(input weights)``, ``|u|^2 =
-    r^2``; its non-zero eigenvalues are the two of the 2 x 2 matrix ``[[v sigma'' r^2, sigma' r], [sigma' r,
-    0]]``.
+    The block of unit i (its input weights and bias, and its output weight) is ``m^{-1/2} [[v sigma'' u u^T,
+    sigma' u], [sigma' u^T, 0]]`` with ``u = dz/d(input weights)``, ``|u|^2 = r^2``; its non-zero eigenvalues
+    are the two of the 2 x 2 matrix ``[[v sigma'' r^2, sigma' r], [sigma' r, 0]]``.
 
     Parameters
     ----------
@@ -287,8 +286,7 @@ def two_layer_unit_norms(net, w, x) -> np.ndarray:
 
 def two_layer_hessian_norm(net, w, x) -> float:
     """Exact spectral norm of the model Hessian of the two-layer NTK network at input ``x``: the Hessian is
-    block
-    diagonal over hidden units (units share no parameters and the output is linear), so its norm is the
+    block diagonal over hidden units (units share no parameters and the output is linear), so its norm is the
     largest block norm.
 
     Parameters
@@ -309,8 +307,7 @@ def two_layer_hessian_norm(net, w, x) -> float:
 
 def rademacher_limit(activation="tanh", r2: float = 1.0) -> tuple[float, float]:
     """``lim sqrt(m) ||H||`` for ``v_i = +-1``: ``sup_z g(1, z)`` of :func:`unit_block_norm` (pre-activations
-    are
-    Gaussian, so with m units some come arbitrarily close to the maximiser).
+    are Gaussian, so with m units some come arbitrarily close to the maximiser).
 
     Parameters
     ----------
@@ -329,8 +326,8 @@ def rademacher_limit(activation="tanh", r2: float = 1.0) -> tuple[float, float]:
 
 def gaussian_max_cdf(t, activation="tanh", r2: float = 1.0, tail: bool = False) -> float:
     """``P(g(v, z) <= t)`` for independent ``v ~ N(0, 1)`` and ``z ~ N(0, r2)`` (``g`` of
-    :func:`unit_block_norm`),
-    by quadrature over ``z``: given z, ``g <= t`` iff ``|v| <= (t^2 - sigma'^2 r^2) / (t |sigma''| r^2)``.
+    :func:`unit_block_norm`), by quadrature over ``z``: given z, ``g <= t`` iff ``|v| <= (t^2 - sigma'^2 r^2)
+    / (t |sigma''| r^2)``.
 
     Parameters
     ----------
@@ -369,8 +366,7 @@ def gaussian_max_cdf(t, activation="tanh", r2: float = 1.0, tail: bool = False) 
 
 def gaussian_max_quantile(m: int, q: float = 0.5, activation="tanh", r2: float = 1.0) -> float:
     """The q-quantile of ``max_i g(v_i, z_i)`` over m independent units: the prediction for ``sqrt(m) ||H||``
-    of the
-    two-layer network with Gaussian output weights (``P(max <= t) = F(t)^m``, ``F`` from
+    of the two-layer network with Gaussian output weights (``P(max <= t) = F(t)^m``, ``F`` from
     :func:`gaussian_max_cdf`).
 
     Parameters
@@ -403,8 +399,7 @@ def gaussian_max_quantile(m: int, q: float = 0.5, activation="tanh", r2: float =
 
 def local_slope_sqrt_log(m) -> np.ndarray:
     """``d log(sqrt(ln m) / sqrt(m)) / d log m = -1/2 + 1 / (2 ln m)``: the log-log slope that a norm growing
-    like
-    ``sqrt(ln m) / sqrt(m)`` shows at width m.
+    like ``sqrt(ln m) / sqrt(m)`` shows at width m.
 
     Parameters
     ----------
@@ -423,8 +418,7 @@ def local_slope_sqrt_log(m) -> np.ndarray:
 
 def rademacher_output(net, w, seed: int = 0) -> np.ndarray:
     """A copy of ``w`` whose last-layer weights are replaced by independent random signs (the paper's ``v_i =
-    +-1``
-    of Section 3.1; Appendix F draws them from N(0, 1) instead).
+    +-1`` of Section 3.1; Appendix F draws them from N(0, 1) instead).
 
     Parameters
     ----------
@@ -449,10 +443,8 @@ def rademacher_output(net, w, seed: int = 0) -> np.ndarray:
 
 def relu_eq43_hessian_norm(x, m: int) -> float:
     """``||H(f_c)|| = sqrt(x^2 + 1) / sqrt(m)`` for each output of the ReLU network of Eq. (43) when at least
-    one unit
-    is active at x (erratum E7): every active unit contributes the block
-    ``m^{-1/2} [[0, 0, x], [0, 0, 1], [x, 1, 0]]`` in (w_i, b_i, V_ci), eigenvalues ``+-sqrt(x^2 + 1) /
-    sqrt(m)``.
+    one unit is active at x (erratum E7): every active unit contributes the block ``m^{-1/2} [[0, 0, x], [0,
+    0, 1], [x, 1, 0]]`` in (w_i, b_i, V_ci), eigenvalues ``+-sqrt(x^2 + 1) / sqrt(m)``.
 
     Parameters
     ----------

@@ -2,10 +2,9 @@
 
 :func:`train` runs full-batch gradient descent on a :func:`landscapelab.loss_function` and, every ``every``
 steps and at the first step below each loss target, evaluates the kernels it is given (the tangent kernel of
-the network ``f``, of ``softmax(f)``, of ``phi(f)``, ...), their relative change
-``||K(w_t) - K(w_0)||_F / ||K(w_0)||_F`` (the paper's Delta K of Section 6 is its supremum over t), and the
-distance from the start in the 2-norm and the infinity-norm (Section 1.1: the first stays of order one, the
-second shrinks with width).
+the network ``f``, of ``softmax(f)``, of ``phi(f)``, ...), their relative change ``||K(w_t) - K(w_0)||_F /
+||K(w_0)||_F`` (the paper's Delta K of Section 6 is its supremum over t), and the distance from the start in
+the 2-norm and the infinity-norm (Section 1.1: the first stays of order one, the second shrinks with width).
 
 The protocols of the chapter are built on it: :mod:`landscapelab.linearity.experiments`.
 """
@@ -80,8 +79,7 @@ class Trajectory:
 
     def summary(self, target: float | None = None) -> dict:
         """Delta K (the supremum of the relative change, per kernel) and the distances, up to the first step
-        below
-        ``target`` (default: the whole run).
+        below ``target`` (default: the whole run).
 
         Parameters
         ----------

@@ -334,8 +334,8 @@ def fcn_at_init(
     Returns
     -------
     dict
-        ``hessian_norm``, ``gradient_norm``, ``f`` and, if asked, ``sens_inf`` and ``sens_2`` (max over
-        layers of the infinity-norm; the 2-norm of the last layer's).
+        ``hessian_norm``, ``gradient_norm``, ``f`` and, if asked, ``sens_inf`` and ``sens_2`` (max over layers
+        of the infinity-norm; the 2-norm of the last layer's).
     """
     from .output import get_output  # local: output imports nothing from here, but keep the module light
 
