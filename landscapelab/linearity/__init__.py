@@ -56,6 +56,7 @@ from .output import (
     softmax_jacobians,
     softmax_kernel,
     swish,
+    two_layer_output_hessian_norm,
     with_output,
 )
 from .shallow import (
@@ -109,6 +110,7 @@ __all__ = [
     "softmax_jacobians",
     "softmax_kernel",
     "swish",
+    "two_layer_output_hessian_norm",
     "with_output",
     "eq8_hessian_diagonal",
     "eq8_hessian_norm",

@@ -276,3 +276,105 @@ def eq29_terms(f_value: float, grad_norm: float, hessian_norm: float, phi) -> di
         "lower_bound": rank_one - linear,
         "upper_bound": rank_one + linear,
     }
+
+
+def _rank_one_extremes(d, z, rho) -> tuple[float, float]:
+    """Smallest and largest eigenvalue of ``diag(d) + rho z z^T`` for ``rho >= 0`` (secular equation).
+
+    The eigenvalues interlace the ``d_k`` that carry weight (``z_k != 0``): the largest lies in ``(d_max,
+    d_max + rho |z|^2]`` and the smallest in ``[d_(1), d_(2)]``; each is the root of ``1 + rho sum_k z_k^2 /
+    (d_k - t)`` in that interval. Entries with ``z_k = 0`` are eigenvalues themselves.
+    """
+    from scipy.optimize import brentq
+
+    d, z = np.asarray(d, dtype=np.float64), np.asarray(z, dtype=np.float64)
+    live = z * z > 1e-300
+    if rho == 0.0 or not np.any(live):
+        return float(d.min()), float(d.max())
+    dl, z2 = d[live], z[live] ** 2
+    order = np.argsort(dl)
+    dl, z2 = dl[order], z2[order]
+    scale = max(float(np.abs(d).max()), rho * float(z2.sum()), 1e-300)
+
+    def secular(t):
+        return 1.0 + rho * float(np.sum(z2 / (dl - t)))
+
+    def root(lo, hi):
+        a, b = lo + 1e-15 * scale, hi
+        while secular(a) > 0 and a < hi:      # the pole at lo: step in until the function is negative
+            a = lo + (a - lo) * 0.5 if a - lo > 1e-300 else hi
+        return brentq(secular, a, b, xtol=1e-15 * scale, rtol=1e-15, maxiter=500)
+
+    top = root(dl[-1], dl[-1] + rho * float(z2.sum()) * (1 + 1e-12) + 1e-300)
+    if dl.size == 1:
+        bottom = dl[0]
+    else:
+        # between the two smallest weighted poles (equal poles: that value is an eigenvalue)
+        bottom = dl[0] if dl[1] - dl[0] <= 1e-14 * scale else root(dl[0], dl[1] - 1e-15 * scale)
+    others = d[~live]
+    lo = min(bottom, float(others.min())) if others.size else bottom
+    hi = max(top, float(others.max())) if others.size else top
+    return float(lo), float(hi)
+
+
+def two_layer_output_hessian_norm(net, w, x, phi) -> float:
+    """Exact ``||H(phi(f))||`` for the two-layer NTK network ``f`` (``[d, m, 1]``, linear output) at input
+    ``x``.
+
+    By Eq. (28), ``H~ = phi''(f) g g^T + phi'(f) H``. The model Hessian ``H`` is block diagonal with unit
+    ``i``'s block ``m^{-1/2} [[v sigma'' r^2, sigma' r], [sigma' r, 0]]`` in the orthonormal pair ``(u_i / r,
+    e_{v_i})`` (``u_i = dz_i / d(w_i, b_i)``, see :func:`~landscapelab.linearity.shallow.unit_block_norm`),
+    and the gradient lies in the span of these pairs (and of the output bias, if any), with coordinates
+    ``m^{-1/2} (v sigma' r, sigma(z))`` (and 1). So ``H~`` is, on a ``2m``-dimensional subspace (plus one),
+    ``phi' B + phi'' c c^T`` with ``B`` block diagonal (zero elsewhere): its extreme eigenvalues solve a
+    secular equation after the 2 x 2 blocks are diagonalised.
+
+    Parameters
+    ----------
+    net : MLP
+        ``[d, m, 1]``, NTK parametrisation, linear output (with or without biases).
+    w : array (P,)
+        The point: a flat parameter vector.
+    x : array (d,)
+        One input.
+    phi : str or Activation
+        The output function.
+
+    Returns
+    -------
+    float
+    """
+    from .shallow import _two_layer_parts
+
+    phi = get_output(phi)
+    z, v, r2 = _two_layer_parts(net, w, x)
+    act = net.activation
+    m = z.size
+    r = math.sqrt(r2)
+    a = v * act.d2(z) * r2 / math.sqrt(m)            # block [[a, b], [b, 0]]
+    b = act.d1(z) * r / math.sqrt(m)
+    c1, c2 = v * act.d1(z) * r / math.sqrt(m), act.fn(z) / math.sqrt(m)
+    out_bias = net.unflatten(w)[1][1]
+    f = float(np.sum(v * act.fn(z)) / math.sqrt(m)) + (0.0 if out_bias is None else float(out_bias[0]))
+    d1, d2 = float(phi.d1(np.array(f))), float(phi.d2(np.array(f)))
+    root = np.sqrt(a * a + 4.0 * b * b)
+    lam = np.stack([(a + root) / 2.0, (a - root) / 2.0], axis=1)       # eigenvalues of each block
+    # eigenvectors (b, lam - a) / norm, or the axes when b = 0
+    vecs = []
+    for k in range(2):
+        e1, e2 = b, lam[:, k] - a
+        norm = np.hypot(e1, e2)
+        flat = norm == 0.0
+        e1 = np.where(flat, 1.0 - k, e1 / np.where(flat, 1.0, norm))
+        e2 = np.where(flat, float(k), e2 / np.where(flat, 1.0, norm))
+        vecs.append(e1 * c1 + e2 * c2)
+    diag = d1 * lam.ravel()
+    proj = np.stack(vecs, axis=1).ravel()
+    if out_bias is not None:                          # df/db_out = 1, a direction where H vanishes
+        diag, proj = np.append(diag, 0.0), np.append(proj, 1.0)
+    if d2 >= 0.0:
+        lo, hi = _rank_one_extremes(diag, proj, d2)
+    else:
+        lo, hi = _rank_one_extremes(-diag, proj, -d2)
+        lo, hi = -hi, -lo
+    return float(max(abs(lo), abs(hi)))   # H~ vanishes on the complement of the subspace
