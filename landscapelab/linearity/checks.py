@@ -91,8 +91,8 @@ def prop23() -> Result:
 
 @claim(
     CH,
-    "Linearisation error along the top Hessian eigenvector is close to ||H|| R^2 / 2, along a random "
-    "direction far below it (R = 1, two-layer tanh, m = 256)",
+    "Linearisation error: at most sup||H|| R^2 / 2 on the segment; close to ||H(w0)|| R^2 / 2 along the top "
+    "eigenvector for small R, far below it along a random direction (two-layer tanh, m = 256)",
 )
 def linearisation() -> Result:
     net, w0, x, _ = _two_layer(m=256)
@@ -102,13 +102,21 @@ def linearisation() -> Result:
     )
     top = vecs[:, 0]
     half = 0.5 * float(np.abs(vals).max())
-    along_top = abs(float(ball.linearisation_error(f, w0, top, 1.0)[0])) / half
     u = np.random.default_rng(3).standard_normal(w0.size)
-    along_random = abs(float(ball.linearisation_error(f, w0, u / np.linalg.norm(u), 1.0)[0])) / half
-    ok = 0.8 <= along_top <= 1.05 and along_random < 0.05
+    u /= np.linalg.norm(u)
+    within, ratios = True, {}
+    for R in (0.1, 1.0, 3.0):
+        err = abs(float(ball.linearisation_error(f, w0, top, R)[0]))
+        sup = max(shallow.two_layer_hessian_norm(net, w0 + t * top, x) for t in np.linspace(0.0, R, 101))
+        within &= err <= 0.5 * sup * R * R * 1.001
+        ratios[R] = err / (half * R * R)
+    along_random = abs(float(ball.linearisation_error(f, w0, u, 1.0)[0])) / half
+    ok = within and 0.9 <= ratios[0.1] <= 1.1 and along_random < 0.01
     return Result(
-        f"error / (||H|| R^2 / 2): top eigenvector {along_top:.3f}, random {along_random:.1e}",
-        "in [0.8, 1.05]; < 0.05",
+        f"error / (||H(w0)|| R^2 / 2) along the top eigenvector: {ratios[0.1]:.3f}, {ratios[1.0]:.3f}, "
+        f"{ratios[3.0]:.3f} (R = 0.1, 1, 3), below the segment bound: {within}; random direction (R = 1): "
+        f"{along_random:.1e}",
+        "in [0.9, 1.1] at R = 0.1; True; < 0.01",
         ok,
     )
 

@@ -142,8 +142,8 @@ def with_output(net, phi) -> MLP:
         raise ValueError(f"net: expected a network with a linear output, got {net!r}")
     return MLP(
         list(net.widths),
-        activation=net.activation,
-        bias=net.bias,
+        activation=net.activation if net.activation is not None else list(net.activations),
+        bias=list(net.biases),
         parametrization=net.parametrization,
         output_activation=get_output(phi),
     )
@@ -289,8 +289,8 @@ def _rank_one_extremes(d, z, rho) -> tuple[float, float]:
 
     d, z = np.asarray(d, dtype=np.float64), np.asarray(z, dtype=np.float64)
     live = z * z > 1e-300
-    if rho == 0.0 or not np.any(live):
-        return float(d.min()), float(d.max())
+    if rho * float(np.sum(z * z)) <= 1e-14 * max(float(np.abs(d).max()), 1e-300) or not np.any(live):
+        return float(d.min()), float(d.max())   # the update moves no eigenvalue by more than rho |z|^2
     dl, z2 = d[live], z[live] ** 2
     order = np.argsort(dl)
     dl, z2 = dl[order], z2[order]
@@ -307,7 +307,7 @@ def _rank_one_extremes(d, z, rho) -> tuple[float, float]:
 
     top = root(dl[-1], dl[-1] + rho * float(z2.sum()) * (1 + 1e-12) + 1e-300)
     if dl.size == 1:
-        bottom = dl[0]
+        bottom = top                          # one weighted direction: its only eigenvalue is the top root
     else:
         # between the two smallest weighted poles (equal poles: that value is an eigenvalue)
         bottom = dl[0] if dl[1] - dl[0] <= 1e-14 * scale else root(dl[0], dl[1] - 1e-15 * scale)

@@ -187,7 +187,8 @@ def train(
     evaluate = loss.value if hasattr(loss, "value") else loss  # the fast path shares the forward pass
     t = 0
     while True:
-        value = float(evaluate(w))
+        with np.errstate(over="ignore", invalid="ignore"):   # a diverging run is reported below, not warned
+            value = float(evaluate(w))
         if not math.isfinite(value):
             raise FloatingPointError(f"train: the loss is {value} at step {t} (eta = {eta:.3g} is too large)")
         losses.append(value)
