@@ -73,6 +73,7 @@ from .shallow import (
     relu_eq43_hessian_norm,
     sup_abs,
     two_layer_hessian_norm,
+    two_layer_top_eigenvector,
     two_layer_unit_norms,
     unit_block_norm,
 )
@@ -125,6 +126,7 @@ __all__ = [
     "relu_eq43_hessian_norm",
     "sup_abs",
     "two_layer_hessian_norm",
+    "two_layer_top_eigenvector",
     "two_layer_unit_norms",
     "unit_block_norm",
     "Trajectory",

@@ -359,7 +359,8 @@ def nonlinear_output() -> Result:
     inside = all(abs(r - 1.0) <= wb * (1 + 1e-9) for r, wb in zip(ratio, weyl))
     ok = abs(s_lin + 0.5) < 0.02 and abs(s_non) < 0.1 and inside and lanczos_err < 1e-8
     return Result(
-        f"slopes {s_lin:.3f} (f), {s_non:.3f} (softplus(f)) for m = 256..65536; ||H~|| / (|phi''| ||grad f||^2) "
+        f"slopes {s_lin:.3f} (f), {s_non:.3f} (softplus(f)) for m = 256..65536; "
+        f"||H~|| / (|phi''| ||grad f||^2) "
         f"= {ratio[0]:.4f} .. {ratio[-1]:.5f}; secular equation = Lanczos to {lanczos_err:.0e}",
         "-0.5; about 0; within 1 +- |phi'| ||H|| / (|phi''| ||g||^2); < 1e-8",
         ok,

@@ -113,8 +113,9 @@ def figure1_run(
     Returns
     -------
     dict
-        ``steps`` (to the target), ``dK_f``, ``dK_softmax``, ``distance``, ``distance_inf``, ``eta`` and with
-        ``trace`` the arrays ``t``, ``change_f``, ``change_softmax``, ``loss``.
+        ``steps`` (to the target, or all steps taken if ``reached`` is False), ``dK_f``, ``dK_softmax``,
+        ``distance``, ``distance_inf``, ``reached``, ``eta`` and with ``trace`` the arrays ``t``,
+        ``change_f``, ``change_softmax``, ``loss``.
     """
     X, Y = figure1_data(data_seed)
     net = figure1_net(width)
@@ -137,7 +138,8 @@ def figure1_run(
         every=every,
         max_steps=max_steps,
     )
-    out = {**run.summary(target), "eta": eta}
+    reached = run.reached(target)
+    out = {**run.summary(target if reached else None), "reached": reached, "eta": eta}
     if trace:
         out.update(
             t=run.steps,
@@ -205,7 +207,8 @@ def figure2_run(
     Returns
     -------
     dict
-        ``steps``, ``dK_f``, ``distance``, ``distance_inf``, ``eta``.
+        ``steps``, ``dK_f``, ``distance``, ``distance_inf``, ``reached`` (whether the loss went below
+        ``target`` within ``max_steps``; if not, the values are those of the whole run), ``eta``.
     """
     X, Y = figure1_data(data_seed)
     net = figure2_net(width, bottleneck)
@@ -217,7 +220,8 @@ def figure2_run(
 
     eta = 4.0 * X.shape[0] / _kernel_scale(k_f(w0))
     run = train(loss, w0, eta, kernels={"f": k_f}, targets=(target,), every=every, max_steps=max_steps)
-    return {**run.summary(target), "eta": eta}
+    reached = run.reached(target)
+    return {**run.summary(target if reached else None), "reached": reached, "eta": eta}
 
 
 def eq48_homogeneity(width: int = 50, bottleneck: int = 5, seed: int = 0, x: float = 1.7) -> float:

@@ -34,6 +34,7 @@ __all__ = [
     "sup_abs",
     "kernel_limit",
     "two_layer_unit_norms",
+    "two_layer_top_eigenvector",
     "two_layer_hessian_norm",
     "unit_block_norm",
     "rademacher_limit",
@@ -458,3 +459,46 @@ def relu_eq43_hessian_norm(x, m: int) -> float:
     float
     """
     return math.sqrt(_scalar(x) ** 2 + 1.0) / math.sqrt(positive_int(m, "m"))
+
+
+def two_layer_top_eigenvector(net, w, x) -> tuple[float, np.ndarray]:
+    """The eigenvalue of largest magnitude of the two-layer model Hessian at ``x`` and a unit eigenvector.
+
+    The eigenvector lives in the block of the unit with the largest block norm: in the orthonormal pair
+    ``(u_i / r, e_{v_i})`` (``u_i = dz_i / d(w_i, b_i)``) the block is
+    ``m^{-1/2} [[v sigma'' r^2, sigma' r], [sigma' r, 0]]`` (see :func:`unit_block_norm`).
+
+    Parameters
+    ----------
+    net : MLP
+        ``[d, m, 1]``, NTK parametrisation, linear output.
+    w : array (P,)
+        The point: a flat parameter vector.
+    x : array (d,)
+        One input.
+
+    Returns
+    -------
+    (eigenvalue, vector) : tuple
+        A float and an ndarray (P,) of unit length.
+    """
+    z, v, r2 = _two_layer_parts(net, w, x)
+    act = net.activation
+    m, d = z.size, net.d_in
+    i = int(np.argmax(unit_block_norm(v, z, r2, act)))
+    r = math.sqrt(r2)
+    a = float(v[i] * act.d2(z[i:i + 1])[0]) * r2
+    b = float(act.d1(z[i:i + 1])[0]) * r
+    root = math.sqrt(a * a + 4.0 * b * b)
+    lam = (a + root) / 2.0 if a >= 0 else (a - root) / 2.0
+    e = np.array([b, lam - a]) if b != 0.0 else np.array([1.0, 0.0])
+    e /= np.linalg.norm(e)
+    vec = np.zeros(net.n_params)
+    xx = np.asarray(x, dtype=np.float64)
+    u = np.concatenate([xx / math.sqrt(d), [1.0] if net.bias else []]) / r
+    vec[i * d:(i + 1) * d] = e[0] * u[:d]
+    if net.bias:
+        vec[m * d + i] = e[0] * u[d]
+    start_out = net._slices[1][0]
+    vec[start_out + i] = e[1]
+    return lam / math.sqrt(m), vec

@@ -162,3 +162,15 @@ def test_bad_arguments_name_themselves():
         shallow.gaussian_max_quantile(10, 1.0)
     with pytest.raises(ValueError, match="activation: unknown name"):
         shallow.eq8_hessian_norm(np.zeros(3), np.ones(3), 1.0, "nope")
+
+
+@pytest.mark.parametrize("bias", [False, True])
+def test_top_eigenvector_is_an_eigenvector_of_the_dense_hessian(bias):
+    net = ll.MLP([4, 9, 1], activation="tanh", bias=bias, parametrization="ntk")
+    w = net.init(seed=3)
+    x = np.random.default_rng(1).standard_normal(4)
+    H = dense_model_hessian(net, w, x)
+    lam, vec = shallow.two_layer_top_eigenvector(net, w, x)
+    eigs = np.linalg.eigvalsh(H)
+    assert lam == pytest.approx(eigs[np.argmax(np.abs(eigs))], rel=1e-12)
+    assert np.abs(H @ vec - lam * vec).max() < 1e-13 and np.linalg.norm(vec) == pytest.approx(1.0)
