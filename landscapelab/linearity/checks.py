@@ -362,7 +362,7 @@ def nonlinear_output() -> Result:
         f"slopes {s_lin:.3f} (f), {s_non:.3f} (softplus(f)) for m = 256..65536; "
         f"||H~|| / (|phi''| ||grad f||^2) "
         f"= {ratio[0]:.4f} .. {ratio[-1]:.5f} (deviation slope {s_dev:.2f}); secular equation = Lanczos to "
-        f"{lanczos_err:.0e}",
+        f"{_small(lanczos_err, 1e-12)}",
         "-0.5; about 0; within 1 +- |phi'| ||H|| / (|phi''| ||g||^2), deviation like 1/m (< -0.75); < 1e-8",
         ok,
     )
