@@ -16,7 +16,7 @@ import autograd
 import autograd.numpy as anp
 import numpy as np
 
-from .._validate import as_float_array
+from .._validate import as_float_array, function, positive_number
 
 __all__ = ["feature_models", "kernel_matrix", "kernel_change_bound", "linearisation_error"]
 
@@ -34,8 +34,7 @@ def feature_models(features):
     (linear, square) : tuple of callable
         Each ``model(w, x)``.
     """
-    if not callable(features):
-        raise TypeError(f"features: expected a function x -> phi(x), got {type(features).__name__}")
+    function(features, "features")
 
     def linear(w, x):
         return anp.dot(w, features(x))
@@ -55,14 +54,16 @@ def kernel_matrix(model, w, inputs) -> np.ndarray:
         ``model(w, x)`` returning a scalar.
     w : array (P,)
         The point: a flat parameter vector.
-    inputs : sequence
-        The inputs ``x_i``.
+    inputs : sequence of float or array (n,)
+        The scalar inputs ``x_i``.
 
     Returns
     -------
     ndarray (n, n)
     """
+    function(model, "model")
     w = np.asarray(as_float_array(w, "w", ndim=1), dtype=np.float64)
+    inputs = np.asarray(as_float_array(inputs, "inputs", ndim=1), dtype=np.float64)
     grad = autograd.grad(model)
     J = np.stack([np.asarray(grad(w, x), dtype=np.float64) for x in inputs])
     return J @ J.T
@@ -85,7 +86,11 @@ def kernel_change_bound(eps: float, radius: float, grad_x0: float, grad_z: float
     -------
     float
     """
-    return float(eps) * float(radius) * (float(grad_x0) + float(grad_z))
+    eps = positive_number(eps, "eps", allow_zero=True)
+    radius = positive_number(radius, "radius", allow_zero=True)
+    grad_x0 = positive_number(grad_x0, "grad_x0", allow_zero=True)
+    grad_z = positive_number(grad_z, "grad_z", allow_zero=True)
+    return eps * radius * (grad_x0 + grad_z)
 
 
 def linearisation_error(f, w0, direction, t) -> np.ndarray:
@@ -106,9 +111,13 @@ def linearisation_error(f, w0, direction, t) -> np.ndarray:
     -------
     ndarray
     """
+    function(f, "f")
     w0 = np.asarray(as_float_array(w0, "w0", ndim=1), dtype=np.float64)
     u = np.asarray(as_float_array(direction, "direction", shape=w0.shape), dtype=np.float64)
+    ts = np.asarray(as_float_array(t, "t"), dtype=np.float64)
+    if ts.ndim > 1:
+        raise ValueError(f"t: expected a number or a 1-D array, got shape {ts.shape}")
+    ts = np.atleast_1d(ts)
     f0 = float(f(w0))
     slope = float(np.asarray(autograd.grad(f)(w0)) @ u)
-    ts = np.atleast_1d(np.asarray(t, dtype=np.float64))
     return np.array([float(f(w0 + s * u)) - f0 - s * slope for s in ts])

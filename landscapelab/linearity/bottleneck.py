@@ -24,7 +24,7 @@ import autograd.numpy as anp
 import numpy as np
 from scipy import special
 
-from .._validate import as_float_array, positive_int
+from .._validate import as_float_array, finite_number, positive_int, probability
 
 __all__ = [
     "eq31_model",
@@ -39,13 +39,7 @@ __all__ = [
 
 
 def _x(x) -> float:
-    if (
-        isinstance(x, bool)
-        or not isinstance(x, (int, float, np.floating, np.integer))
-        or not math.isfinite(x)
-    ):
-        raise TypeError(f"x: expected a finite real number, got {x!r}")
-    return float(x)
+    return finite_number(x, "x")
 
 
 def _split(W):
@@ -163,7 +157,8 @@ def block_limit_cdf(t, x: float = 1.0):
     float or ndarray
     """
     scale = _LIMIT * _x(x) ** 4
-    return special.erf(np.asarray(t, dtype=np.float64) / (scale * math.sqrt(2.0)))
+    t = np.asarray(as_float_array(t, "t"), dtype=np.float64)
+    return special.erf(t / (scale * math.sqrt(2.0)))
 
 
 def block_limit_quantile(q, x: float = 1.0) -> float:
@@ -180,8 +175,7 @@ def block_limit_quantile(q, x: float = 1.0) -> float:
     -------
     float
     """
-    if not 0.0 < q < 1.0:
-        raise ValueError(f"q: expected a quantile in (0, 1), got {q!r}")
+    q = probability(q, "q")
     return float(_LIMIT * _x(x) ** 4 * math.sqrt(2.0) * special.erfinv(q))
 
 

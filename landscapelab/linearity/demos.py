@@ -22,6 +22,7 @@ import autograd
 import numpy as np
 from matplotlib.ticker import NullFormatter
 
+from .._validate import finite_number, positive_int, positive_ints, positive_number
 from ..demos import Demo
 from ..fits import loglog_slope
 from ..nets import MLP
@@ -32,6 +33,23 @@ from . import bottleneck, output, shallow, widths
 __all__ = ["hessian_vs_width", "linear_in_ball", "kernel_drift", "bottleneck_demo", "block_law"]
 
 INIT_LABELS = {"rademacher": "+-1", "gaussian": "Gaussian"}
+
+
+def _seeds(seeds) -> list:
+    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__"):
+        raise TypeError(f"seeds: expected an iterable of integer seeds, got {seeds!r:.60}")
+    seeds = list(seeds)
+    if not seeds:
+        raise ValueError("seeds: expected at least one seed")
+    return seeds
+
+
+def _table(table, name: str, columns) -> None:
+    if not isinstance(table, Table):
+        raise TypeError(f"{name}: expected a landscapelab Table, got {type(table).__name__}")
+    missing = [c for c in columns if not len(table) or c not in table.rows[0]]
+    if missing:
+        raise ValueError(f"{name}: missing column(s) {', '.join(missing)}")
 
 
 def _two_layer_point(width: int, seed: int, output_init: str, d: int = 10):
@@ -91,7 +109,11 @@ def hessian_vs_width(
     -------
     Demo
     """
-    seeds = list(seeds)
+    shallow_widths = positive_ints(shallow_widths, "shallow_widths")
+    deep_widths = positive_ints(deep_widths, "deep_widths")
+    if len(shallow_widths) < 2 or len(deep_widths) < 2:
+        raise ValueError("shallow_widths, deep_widths: a slope needs at least two widths each")
+    seeds = _seeds(seeds)
     data = {}
     for init in ("rademacher", "gaussian"):
         for out in (None, "softplus"):
@@ -122,7 +144,7 @@ def hessian_vs_width(
         out = None if output_layer == "linear" else "softplus"
         ms, columns, fit = arrays[init, depth, out]
         H, K = columns["hessian_norm"], columns["kernel"]
-        fig, (ax, bx) = figure(2, width=4.4, height=3.3)
+        fig, (ax, bx) = figure(2, width=3.55, height=3.1)
         for j in range(H.shape[1]):
             ax.loglog(ms, H[:, j], "o", color="C0", ms=3, alpha=0.5)
         ax.loglog(ms, H.mean(axis=1), "-", color="C0", label="||H|| (seed mean)")
@@ -130,8 +152,8 @@ def hessian_vs_width(
         ax.loglog(ms, K.mean(axis=1), "-", color="C2", label="K(x, x) = ||grad||^2")
         ax.set_xlabel("width m")
         ax.set_ylabel("norm at initialisation")
-        ax.set_title(f"fitted slope of ||H||: {fit.slope:.2f} [{fit.low:.2f}, {fit.high:.2f}]", fontsize=9)
-        ax.legend(fontsize=7, loc="lower left")
+        ax.set_title(f"fitted slope of ||H||: {fit.slope:.2f} [{fit.low:.2f}, {fit.high:.2f}]", fontsize=8)
+        ax.legend(fontsize=7.5, loc="lower left")
         if out is None:
             bx.semilogx(ms, np.sqrt(ms)[:, None] * H, "o", color="C0", ms=3, alpha=0.5)
             bx.semilogx(ms, np.sqrt(ms) * H.mean(axis=1), "-", color="C0", label="measured")
@@ -157,7 +179,7 @@ def hessian_vs_width(
         bx.ticklabel_format(axis="y", style="plain", useOffset=False)
         if out is None:
             bx.set_ylim(0.0, 1.3 * float(np.nanmax(np.sqrt(ms)[:, None] * H)))
-        bx.legend(fontsize=7)
+        bx.legend(fontsize=7.5)
         fig.suptitle(
             f"{depth} hidden layer{'s' if depth > 1 else ''}, {output_weights} output weights, "
             f"{output_layer} output",
@@ -170,6 +192,11 @@ def hessian_vs_width(
         {"output_weights": ["+-1", "Gaussian"], "depth": [1, 2], "output_layer": ["linear", "softplus"]},
         defaults={"output_weights": "+-1", "depth": 1, "output_layer": "linear"},
         title="Hessian against width",
+        labels={"output_weights": "output weights", "depth": "hidden layers", "output_layer": "output"},
+        alt="Left: log-log plot of the model Hessian norm ||H|| at initialisation against the width m, one dot "
+        "per draw and the seed mean, with a dashed line of slope -1/2 and the kernel K(x, x) for comparison. "
+        "Right: sqrt(m) ||H|| against m (linear output; for Gaussian output weights with the predicted 10-90% "
+        "band) or the ratio of ||H(phi(f))|| to the rank-one term of Eq. 28 (softplus output).",
     )
 
 
@@ -197,6 +224,10 @@ def linear_in_ball(widths_=(64, 4096), radius: float = 3.0, points: int = 41, se
     -------
     Demo
     """
+    widths_ = positive_ints(widths_, "widths_")
+    radius, points = positive_number(radius, "radius"), positive_int(points, "points")
+    if points < 3 or points % 2 == 0:
+        raise ValueError(f"points: expected an odd number >= 3 (t = 0 in the middle), got {points}")
     ts = np.linspace(-radius, radius, points)
     data = {}
     for m in widths_:
@@ -224,7 +255,7 @@ def linear_in_ball(widths_=(64, 4096), radius: float = 3.0, points: int = 41, se
     def draw(width, direction):
         err, gnorm, sup, h0 = data[width, direction]
         g0 = gnorm[len(ts) // 2]
-        fig, (ax, bx) = figure(2, width=4.4, height=3.2)
+        fig, (ax, bx) = figure(2, width=3.55, height=3.1)
         ax.fill_between(
             ts, -0.5 * sup * ts**2, 0.5 * sup * ts**2, color="C1", alpha=0.2, label="+- sup||H|| t^2 / 2"
         )
@@ -234,13 +265,13 @@ def linear_in_ball(widths_=(64, 4096), radius: float = 3.0, points: int = 41, se
         ax.set_title(
             f"||H(w0)|| R = {h0 * radius:.3f},  ||H(w0)|| R^2/2 = {0.5 * h0 * radius**2:.3f}", fontsize=9
         )
-        ax.legend(fontsize=7)
+        ax.legend(fontsize=7.5)
         bound = sup * np.abs(ts) * (g0 + gnorm) / g0**2
         bx.fill_between(ts, -bound, bound, color="C1", alpha=0.2, label="Prop. 2.3 bound")
         bx.plot(ts, gnorm**2 / g0**2 - 1.0, color="C2", label="K(w)/K(w0) - 1")
         bx.set_xlabel("t (distance from w0)")
         bx.set_ylabel("relative kernel change")
-        bx.legend(fontsize=7)
+        bx.legend(fontsize=7.5)
         fig.suptitle(f"two-layer tanh, m = {width}, direction: {direction}", fontsize=10)
         return fig
 
@@ -249,6 +280,10 @@ def linear_in_ball(widths_=(64, 4096), radius: float = 3.0, points: int = 41, se
         {"width": list(widths_), "direction": ["top eigenvector", "gradient", "random"]},
         defaults={"width": widths_[0], "direction": "top eigenvector"},
         title="Linear in a ball of radius R",
+        labels={"width": "width m", "direction": "direction u"},
+        alt="Left: the linearisation error f(w0 + t u) - f(w0) - t grad f(w0).u against t in [-R, R], inside "
+        "the shaded envelope +- sup||H|| t^2 / 2. Right: the relative change of the kernel K(x, x) along the "
+        "same line, inside the shaded bound of Proposition 2.3.",
     )
 
 
@@ -265,6 +300,7 @@ def kernel_drift(runs: Table) -> Demo:
     -------
     Demo
     """
+    _table(runs, "runs", ("width", "seed", "t", "change_f", "change_softmax", "loss", "dK_f", "dK_softmax"))
     ms = sorted(set(runs.column("width").tolist()))
     summary = {
         m: (np.mean(runs.where(width=m).column("dK_f")), np.mean(runs.where(width=m).column("dK_softmax")))
@@ -273,14 +309,14 @@ def kernel_drift(runs: Table) -> Demo:
 
     def draw(width):
         rows = runs.where(width=width)
-        fig, (ax, bx) = figure(2, width=4.2, height=3.1)
+        fig, (ax, bx) = figure(2, width=3.55, height=3.0)
         for i, row in enumerate(rows):
             ax.semilogy(row["loss"], color=f"C{i}", lw=1, label=f"seed {row['seed']}")
             bx.semilogy(row["t"][1:], row["change_f"][1:], color=f"C{i}", lw=1)
             bx.semilogy(row["t"][1:], row["change_softmax"][1:], color=f"C{i}", lw=1, ls="--")
         ax.set_xlabel("step")
         ax.set_ylabel("cross-entropy")
-        ax.legend(fontsize=7)
+        ax.legend(fontsize=7.5)
         bx.set_xlabel("step")
         bx.set_ylabel("||K(t) - K(0)||_F / ||K(0)||_F")
         f_mean, s_mean = summary[width]
@@ -288,7 +324,16 @@ def kernel_drift(runs: Table) -> Demo:
         fig.suptitle(f"Figure 1 protocol, m = {width}", fontsize=10)
         return fig
 
-    return Demo(draw, {"width": ms}, defaults={"width": ms[-1]}, title="Kernel drift during training")
+    return Demo(
+        draw,
+        {"width": ms},
+        defaults={"width": ms[-1]},
+        title="Kernel drift during training",
+        labels={"width": "width m"},
+        alt="Left: the cross-entropy against the gradient-descent step, one line per draw, on a log scale. "
+        "Right: the relative change of the tangent kernel during training, solid for the network f and "
+        "dashed for softmax(f), on a log scale.",
+    )
 
 
 def bottleneck_demo(at_init: Table, trained: Table) -> Demo:
@@ -306,7 +351,11 @@ def bottleneck_demo(at_init: Table, trained: Table) -> Demo:
     -------
     Demo
     """
+    _table(at_init, "at_init", ("width", "bottleneck", "hessian_norm"))
+    _table(trained, "trained", ("width", "bottleneck", "dK_f"))
     mbs = sorted(set(at_init.column("bottleneck").tolist()) & set(trained.column("bottleneck").tolist()))
+    if len(mbs) < 2:
+        raise ValueError("trained: at_init and trained share fewer than two bottleneck widths")
 
     def means(table, value):
         return np.array([np.mean(table.where(bottleneck=b).column(value)) for b in mbs])
@@ -317,7 +366,7 @@ def bottleneck_demo(at_init: Table, trained: Table) -> Demo:
 
     def draw(bottleneck):
         i = mbs.index(bottleneck)
-        fig, (ax, bx) = figure(2, width=4.2, height=3.2)
+        fig, (ax, bx) = figure(2, width=3.55, height=3.1)
         for axis, y, label, slope, m in (
             (ax, H, "||H|| at initialisation", s_h, m_init),
             (bx, dK, "Delta K after training", s_k, m_trained),
@@ -329,11 +378,20 @@ def bottleneck_demo(at_init: Table, trained: Table) -> Demo:
             axis.xaxis.set_minor_formatter(NullFormatter())
             axis.set_xlabel(f"bottleneck width m_b (m = {m})")
             axis.set_ylabel(label)
-            axis.set_title(f"m_b = {bottleneck}: {y[i]:.3f}", fontsize=9)
-            axis.legend(fontsize=7)
+            axis.set_title(f"m_b = {bottleneck}: {y[i]:.3f}", fontsize=8)
+            axis.legend(fontsize=7.5)
         return fig
 
-    return Demo(draw, {"bottleneck": mbs}, defaults={"bottleneck": mbs[0]}, title="Bottleneck")
+    return Demo(
+        draw,
+        {"bottleneck": mbs},
+        defaults={"bottleneck": mbs[0]},
+        title="Bottleneck",
+        labels={"bottleneck": "bottleneck width"},
+        alt="Two log-log panels against the bottleneck width: left the Hessian norm at initialisation, "
+        "right the kernel change after training, each with its fitted slope and a dashed line of slope -1/2; "
+        "a red star marks the chosen width.",
+    )
 
 
 def block_law(widths_=(100, 1000, 10000), draws: int = 400, x: float = 1.0, seed: int = 0) -> Demo:
@@ -355,6 +413,10 @@ def block_law(widths_=(100, 1000, 10000), draws: int = 400, x: float = 1.0, seed
     -------
     Demo
     """
+    widths_ = positive_ints(widths_, "widths_")
+    draws, x = positive_int(draws, "draws"), finite_number(x, "x")
+    if x == 0.0:
+        raise ValueError("x: the block vanishes at x = 0; expected x != 0")
     rng = np.random.default_rng(seed)
     samples = {
         m: np.array([bottleneck.block_norm(rng.standard_normal(4 * m), x) for _ in range(draws)])
@@ -366,16 +428,23 @@ def block_law(widths_=(100, 1000, 10000), draws: int = 400, x: float = 1.0, seed
 
     def draw(width):
         s = samples[width]
-        fig, ax = figure(1, width=5.0, height=3.2)
+        fig, ax = figure(1, width=5.0, height=3.1)
         ax.hist(s, bins=40, range=(0, grid[-1]), density=True, color="C0", alpha=0.6, label=f"m = {width}")
         ax.plot(grid, density, "k-", label="limit (3 sqrt 3 / 4) |Z| x^4")
         ax.axvline(np.median(s), color="C0", ls="--", label=f"sample median {np.median(s):.3f}")
         ax.axvline(median, color="k", ls=":", label=f"limit median {median:.3f}")
         ax.set_xlabel("norm of the w2-block of H (Eq. 109)")
         ax.set_ylabel("density")
-        ax.legend(fontsize=7)
+        ax.legend(fontsize=7.5)
         return fig
 
     return Demo(
-        draw, {"width": list(widths_)}, defaults={"width": widths_[0]}, title="Theorem 4.1: the block law"
+        draw,
+        {"width": list(widths_)},
+        defaults={"width": widths_[0]},
+        title="The block law of the paper's Theorem 4.1",
+        labels={"width": "width m"},
+        alt="Histogram of the norm of the w2-block of the Hessian of Eq. 31 over random initialisations, with "
+        "the density of its width-infinity limit (3 sqrt 3 / 4)|Z| x^4 and the sample and limit medians as "
+        "vertical lines.",
     )

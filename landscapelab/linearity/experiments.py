@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validate import positive_int
+from .._validate import boolean, nonnegative_int, positive_int, positive_number
 from ..curvature import tangent_kernel
 from ..losses import loss_function
 from ..nets import MLP
@@ -117,6 +117,10 @@ def figure1_run(
         ``distance``, ``distance_inf``, ``reached``, ``eta`` and with ``trace`` the arrays ``t``,
         ``change_f``, ``change_softmax``, ``loss``.
     """
+    target = positive_number(target, "target")
+    data_seed = nonnegative_int(data_seed, "data_seed")
+    every, max_steps = positive_int(every, "every"), positive_int(max_steps, "max_steps")
+    trace = boolean(trace, "trace")
     X, Y = figure1_data(data_seed)
     net = figure1_net(width)
     w0 = net.init(seed=seed)
@@ -171,7 +175,7 @@ def figure2_net(width: int, bottleneck: int, bias: bool = True) -> MLP:
     return MLP(
         [1, m, mb, m, 3],
         activation=["relu", "identity", "relu"],
-        bias=[bool(bias), False, False, False],
+        bias=[boolean(bias, "bias"), False, False, False],
         parametrization="ntk",
     )
 
@@ -210,6 +214,9 @@ def figure2_run(
         ``steps``, ``dK_f``, ``distance``, ``distance_inf``, ``reached`` (whether the loss went below
         ``target`` within ``max_steps``; if not, the values are those of the whole run), ``eta``.
     """
+    target = positive_number(target, "target")
+    data_seed = nonnegative_int(data_seed, "data_seed")
+    every, max_steps = positive_int(every, "every"), positive_int(max_steps, "max_steps")
     X, Y = figure1_data(data_seed)
     net = figure2_net(width, bottleneck)
     w0 = net.init(seed=seed)
@@ -236,13 +243,14 @@ def eq48_homogeneity(width: int = 50, bottleneck: int = 5, seed: int = 0, x: flo
     seed : int
         Seed of ``numpy.random.default_rng``.
     x : float
-        A positive input.
+        A positive input (> 0).
 
     Returns
     -------
     float
         The largest ``|f_c(2x) / f_c(x)|`` over the three outputs.
     """
+    x = positive_number(x, "x")
     net = figure2_net(width, bottleneck, bias=False)
     w = net.init(seed=seed)
     out = net(w, np.array([[x], [2.0 * x]]))
@@ -308,6 +316,13 @@ def theorem51_run(
         ``mu rho^2`` replaced by the smallest ``lambda_min`` of the trained model's kernel seen on the path),
         ``lambda_min``, ``distance``, ``distance_inf``, ``eta``.
     """
+    if output is not None:
+        try:
+            get_output(output)
+        except (TypeError, ValueError) as err:
+            raise type(err)(f"output: {err}") from None
+    steps, every = positive_int(steps, "steps"), positive_int(every, "every")
+    data_seed, trace = nonnegative_int(data_seed, "data_seed"), boolean(trace, "trace")
     X, y = theorem51_data(data_seed)
     net = MLP(
         [X.shape[1], positive_int(width, "width"), 1], activation="tanh", bias=False, parametrization="ntk"

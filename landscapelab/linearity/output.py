@@ -24,7 +24,7 @@ import numpy as np
 from scipy import optimize
 
 from .. import activations
-from .._validate import as_float_array
+from .._validate import as_float_array, finite_number, positive_int, positive_number
 from ..activations import Activation
 from ..nets import MLP
 
@@ -165,7 +165,7 @@ def output_kernel(K, f_values, phi) -> np.ndarray:
     -------
     ndarray (n, n)
     """
-    f_values = np.ravel(as_float_array(f_values, "f_values"))
+    f_values = np.asarray(as_float_array(f_values, "f_values", ndim=1), dtype=np.float64)
     K = as_float_array(K, "K", shape=(f_values.size, f_values.size))
     d = get_output(phi).d1(f_values)
     return d[:, None] * K * d[None, :]
@@ -230,6 +230,11 @@ def derivative_range(phi, lo: float = -60.0, hi: float = 60.0, points: int = 240
     (min, max) : tuple of float
     """
     d1 = get_output(phi).d1
+    lo, hi, points = finite_number(lo, "lo"), finite_number(hi, "hi"), positive_int(points, "points")
+    if not lo < hi:
+        raise ValueError(f"hi: expected hi > lo = {lo}, got {hi}")
+    if points < 3:
+        raise ValueError(f"points: expected at least 3 grid points, got {points}")
     z = np.linspace(lo, hi, points)
     vals = d1(z)
     out = []
@@ -267,9 +272,11 @@ def eq29_terms(f_value: float, grad_norm: float, hessian_norm: float, phi) -> di
         ``rank_one``, ``linear``, ``lower_bound``, ``upper_bound`` (their sum, by the triangle inequality).
     """
     phi = get_output(phi)
-    z = np.array(float(f_value))
-    rank_one = abs(float(phi.d2(z))) * float(grad_norm) ** 2
-    linear = abs(float(phi.d1(z))) * float(hessian_norm)
+    z = np.array(finite_number(f_value, "f_value"))
+    grad_norm = positive_number(grad_norm, "grad_norm", allow_zero=True)
+    hessian_norm = positive_number(hessian_norm, "hessian_norm", allow_zero=True)
+    rank_one = abs(float(phi.d2(z))) * grad_norm ** 2
+    linear = abs(float(phi.d1(z))) * hessian_norm
     return {
         "rank_one": rank_one,
         "linear": linear,

@@ -23,7 +23,7 @@ import numpy as np
 from scipy import integrate, optimize, special
 
 from .. import activations
-from .._validate import as_float_array, positive_int
+from .._validate import as_float_array, boolean, finite_number, function, positive_int, positive_number, probability
 from ..nets import MLP
 
 __all__ = [
@@ -61,13 +61,7 @@ def _weights(w, v=None):
 
 
 def _scalar(x, name="x") -> float:
-    if (
-        isinstance(x, bool)
-        or not isinstance(x, (int, float, np.floating, np.integer))
-        or not math.isfinite(x)
-    ):
-        raise TypeError(f"{name}: expected a finite real number, got {x!r}")
-    return float(x)
+    return finite_number(x, name)
 
 
 # ---------------------------------------------------------------------------------------------------- Eq. (8)
@@ -185,7 +179,12 @@ def sup_abs(fn, lo: float = -20.0, hi: float = 20.0, points: int = 200001) -> tu
     -------
     (value, argmax) : tuple of float
     """
-    points = positive_int(points, "points")
+    function(fn, "fn")
+    lo, hi, points = finite_number(lo, "lo"), finite_number(hi, "hi"), positive_int(points, "points")
+    if not lo < hi:
+        raise ValueError(f"hi: expected hi > lo = {lo}, got {hi}")
+    if points < 3:
+        raise ValueError(f"points: expected at least 3 grid points, got {points}")
     z = np.linspace(lo, hi, points)
     vals = np.abs(fn(z))
     i = int(np.argmax(vals))
@@ -260,6 +259,11 @@ def unit_block_norm(v, z, r2, activation="tanh"):
     float or ndarray
     """
     act = _activation(activation)
+    v, z = (np.asarray(as_float_array(a, name), dtype=np.float64) for a, name in ((v, "v"), (z, "z")))
+    for arr, name in ((v, "v"), (z, "z")):
+        if arr.ndim > 1:
+            raise ValueError(f"{name}: expected a number or a 1-D array, got shape {arr.shape}")
+    r2 = positive_number(r2, "r2")
     a = np.abs(v * act.d2(z)) * r2
     return 0.5 * (a + np.sqrt(a * a + 4.0 * act.d1(z) ** 2 * r2))
 
@@ -322,7 +326,8 @@ def rademacher_limit(activation="tanh", r2: float = 1.0) -> tuple[float, float]:
     -------
     (value, argmax z) : tuple of float
     """
-    return sup_abs(lambda z: unit_block_norm(1.0, z, r2, activation))
+    act, r2 = _activation(activation), positive_number(r2, "r2")
+    return sup_abs(lambda z: unit_block_norm(1.0, z, r2, act))
 
 
 def gaussian_max_cdf(t, activation="tanh", r2: float = 1.0, tail: bool = False) -> float:
@@ -347,6 +352,7 @@ def gaussian_max_cdf(t, activation="tanh", r2: float = 1.0, tail: bool = False) 
     float
     """
     act = _activation(activation)
+    t, r2, tail = positive_number(t, "t"), positive_number(r2, "r2"), boolean(tail, "tail")
     s = math.sqrt(r2)
 
     def integrand(u):
@@ -386,9 +392,8 @@ def gaussian_max_quantile(m: int, q: float = 0.5, activation="tanh", r2: float =
     -------
     float
     """
-    m = positive_int(m, "m")
-    if not 0.0 < q < 1.0:
-        raise ValueError(f"q: expected a quantile in (0, 1), got {q!r}")
+    m, q = positive_int(m, "m"), probability(q, "q")
+    activation, r2 = _activation(activation), positive_number(r2, "r2")
     target = -math.expm1(math.log(q) / m)  # 1 - q^(1/m), the tail probability of a single unit
     lo, hi = 1e-3, 1.0
     while gaussian_max_cdf(hi, activation, r2, tail=True) > target:
@@ -411,7 +416,9 @@ def local_slope_sqrt_log(m) -> np.ndarray:
     -------
     ndarray
     """
-    m = np.asarray(m, dtype=np.float64)
+    m = np.asarray(as_float_array(m, "m"), dtype=np.float64)
+    if m.ndim > 1:
+        raise ValueError(f"m: expected a number or a 1-D array, got shape {m.shape}")
     if np.any(m <= 1):
         raise ValueError("m: expected widths greater than 1")
     return -0.5 + 0.5 / np.log(m)

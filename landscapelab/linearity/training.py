@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._validate import as_float_array, positive_int
+from .._validate import as_float_array, boolean, function, positive_int, positive_number
 
 __all__ = ["Trajectory", "train", "relative_change"]
 
@@ -74,8 +74,19 @@ class Trajectory:
     w: np.ndarray = field(repr=False)
 
     def reached(self, target: float) -> bool:
-        """Whether the loss went below ``target``."""
-        return float(target) in self.crossings
+        """Whether the loss went below ``target``.
+
+        Parameters
+        ----------
+        target : float
+            A loss threshold (> 0).
+
+        Returns
+        -------
+        bool
+            True if ``target`` was one of :func:`train`'s ``targets`` and the loss went below it.
+        """
+        return positive_number(target, "target") in self.crossings
 
     def summary(self, target: float | None = None) -> dict:
         """Delta K (the supremum of the relative change, per kernel) and the distances, up to the first step
@@ -95,11 +106,12 @@ class Trajectory:
             last = len(self.steps) - 1
             step = int(self.steps[-1])
         else:
-            if float(target) not in self.crossings:
+            target = positive_number(target, "target")
+            if target not in self.crossings:
                 raise ValueError(
                     f"target: the loss never went below {target} (final loss {self.loss[-1]:.3g})"
                 )
-            step = self.crossings[float(target)]
+            step = self.crossings[target]
             last = int(np.searchsorted(self.steps, step))
         out = {"steps": step}
         for name, values in self.kernel_change.items():
@@ -155,18 +167,21 @@ def train(
         )
     w = np.array(as_float_array(w0, "w0", ndim=1), dtype=np.float64, copy=True)
     start = w.copy()
-    if (
-        isinstance(eta, bool)
-        or not isinstance(eta, (int, float, np.floating))
-        or not eta > 0
-        or not math.isfinite(eta)
-    ):
-        raise ValueError(f"eta: expected a positive step size, got {eta!r}")
+    eta = positive_number(eta, "eta")
     max_steps = positive_int(max_steps, "max_steps")
     every = positive_int(every, "every")
-    targets = sorted((float(t) for t in targets), reverse=True)
-    if any(not t > 0 for t in targets):
-        raise ValueError(f"targets: expected positive loss thresholds, got {targets}")
+    if isinstance(targets, (str, bytes)) or not hasattr(targets, "__iter__"):
+        raise TypeError(f"targets: expected a sequence of positive loss thresholds, got {targets!r:.60}")
+    if np.ndim(np.asarray(targets, dtype=object)) > 1:
+        raise ValueError("targets: expected a flat sequence of loss thresholds")
+    targets = sorted((positive_number(t, "targets") for t in targets), reverse=True)
+    stop_at_last_target = boolean(stop_at_last_target, "stop_at_last_target")
+    if callback is not None:
+        function(callback, "callback")
+    if kernels is not None and not isinstance(kernels, Mapping):
+        raise TypeError(f"kernels: expected a mapping name -> K(w), got {type(kernels).__name__}")
+    for name, fn in (kernels or {}).items():
+        function(fn, f"kernels[{name!r}]")
     kernels = dict(kernels or {})
     K0 = {name: np.asarray(fn(w), dtype=np.float64) for name, fn in kernels.items()}
     changes = {name: [] for name in kernels}

@@ -27,7 +27,17 @@ import autograd
 import numpy as np
 
 from .. import fits
-from .._validate import as_float_array, choice, positive_int
+from .. import activations
+from .._validate import (
+    as_float_array,
+    boolean,
+    choice,
+    function,
+    positive_int,
+    positive_ints,
+    positive_number,
+    probability,
+)
 from ..curvature import ConvergenceWarning, eigenvalues, hessian_operator, model_hessian_operator
 from ..nets import MLP
 from ..sweeps import Table, sweep
@@ -84,6 +94,9 @@ def hessian_norm(model, w, X=None, tol: float = 1e-6, max_vectors: int | None = 
     -------
     float
     """
+    tol = positive_number(tol, "tol")
+    if max_vectors is not None:
+        max_vectors = positive_int(max_vectors, "max_vectors")
     op = _operator(model, w, X)
     k = min(2, op.shape[0])
     with warnings.catch_warnings():
@@ -108,13 +121,15 @@ def gradient_norm(model, w, X=None) -> float:
     -------
     float
     """
+    w = np.asarray(as_float_array(w, "w", ndim=1), dtype=np.float64)
     if isinstance(model, MLP):
         X = as_float_array(X, "X", ndim=2)
         if X.shape[0] != 1 or model.d_out != 1:
             raise ValueError("X: expected one input row and a network with one output")
-        g = autograd.grad(lambda v: model(v, X)[0, 0])(np.asarray(w, dtype=np.float64))
+        model.check_params(w)
+        g = autograd.grad(lambda v: model(v, X)[0, 0])(w)
     elif callable(model):
-        g = autograd.grad(model)(np.asarray(w, dtype=np.float64))
+        g = autograd.grad(model)(w)
     else:
         raise TypeError(
             f"model: expected an MLP or a scalar function of the parameters, got {type(model).__name__}"
@@ -194,7 +209,11 @@ def width_sweep(
     Table
         One row per (width, seed), with the fixed arguments and the measured values as columns.
     """
-    widths = [positive_int(int(m), "widths") for m in widths]
+    function(measure, "measure")
+    widths = positive_ints(widths, "widths")
+    cache = boolean(cache, "cache")
+    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__"):
+        raise TypeError(f"seeds: expected an iterable of integer seeds, got {seeds!r:.60}")
     grid = {"width": widths, **{name: [value] for name, value in fixed.items()}}
     return sweep(
         measure,
@@ -232,6 +251,12 @@ def width_law(
     """
     if not isinstance(table, Table):
         raise TypeError(f"table: expected a landscapelab Table, got {type(table).__name__}")
+    for arg, name in ((value, "value"), (width, "width")):
+        if not isinstance(arg, str):
+            raise TypeError(f"{name}: expected a column name, got {arg!r}")
+        if not len(table) or arg not in table.rows[0]:
+            raise ValueError(f"{name}: no column {arg!r} in the table")
+    level, n_boot = probability(level, "level"), positive_int(n_boot, "n_boot")
     xs = sorted(set(table.column(width).tolist()))
     columns = [table.where(**{width: x}).column(value) for x in xs]
     if len({c.size for c in columns}) != 1:
@@ -278,6 +303,11 @@ def fcn(
     MLP
     """
     width, depth, d = positive_int(width, "width"), positive_int(depth, "depth"), positive_int(d, "d")
+    bias = boolean(bias, "bias")
+    try:
+        activations.get(bottleneck_activation)
+    except (TypeError, ValueError) as err:
+        raise type(err)(f"bottleneck_activation: {err}") from None
     widths = [d] + [width] * depth + [1]
     acts = [activation] * depth
     if bottleneck is not None:
@@ -340,6 +370,7 @@ def fcn_at_init(
     from .output import get_output  # local: output imports nothing from here, but keep the module light
 
     output_init = choice(output_init, "output_init", ("gaussian", "rademacher"))
+    sensitivities, hessian = boolean(sensitivities, "sensitivities"), boolean(hessian, "hessian")
     phi = None if output_activation is None else get_output(output_activation)
     net = fcn(width, depth, d, activation, bottleneck=bottleneck, output_activation=phi)
     w = net.init(seed=seed)
