@@ -95,7 +95,7 @@ def test_vanishing_point_distance_is_chi_with_two_degrees_of_freedom():
 def test_bad_arguments():
     with pytest.raises(ValueError, match="W: expected four blocks"):
         bottleneck.block_norm(np.zeros(7), 1.0)
-    with pytest.raises(ValueError, match="q: expected a quantile"):
+    with pytest.raises(ValueError, match=r"q: expected a number in \(0, 1\)"):
         bottleneck.block_limit_quantile(0.0)
     with pytest.raises(ValueError, match="W: alpha1 = 0"):
         bottleneck.vanishing_point(np.zeros(8), 1.0)

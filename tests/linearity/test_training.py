@@ -168,7 +168,7 @@ def test_trajectory_summary_and_errors():
     assert run.loss[run.crossings[target]] < target <= run.loss[run.crossings[target] - 1]
     with pytest.raises(ValueError, match="target: the loss never went below"):
         run.summary(1e-30)
-    with pytest.raises(ValueError, match="eta: expected a positive step size"):
+    with pytest.raises(ValueError, match="eta: expected a finite number > 0"):
         training.train(p.f, p.w, -1.0)
     with pytest.raises(TypeError, match="loss: expected a loss function with .gradient"):
         training.train(lambda w: 0.0, p.w, 0.1)
