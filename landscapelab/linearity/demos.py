@@ -193,10 +193,11 @@ def hessian_vs_width(
         defaults={"output_weights": "+-1", "depth": 1, "output_layer": "linear"},
         title="Hessian against width",
         labels={"output_weights": "output weights", "depth": "hidden layers", "output_layer": "output"},
-        alt="Left: log-log plot of the model Hessian norm ||H|| at initialisation against the width m, one dot "
-        "per draw and the seed mean, with a dashed line of slope -1/2 and the kernel K(x, x) for comparison. "
-        "Right: sqrt(m) ||H|| against m (linear output; for Gaussian output weights with the predicted 10-90% "
-        "band) or the ratio of ||H(phi(f))|| to the rank-one term of Eq. 28 (softplus output).",
+        alt="Left: log-log plot of the model Hessian norm ||H|| at initialisation against the width m, one "
+        "dot per draw and the seed mean, with a dashed line of slope -1/2 and the kernel K(x, x) for "
+        "comparison. Right: sqrt(m) ||H|| against m (linear output; for Gaussian output weights with the "
+        "predicted 10-90% band) or the ratio of ||H(phi(f))|| to the rank-one term of Eq. 28 (softplus "
+        "output).",
     )
 
 
@@ -444,7 +445,7 @@ def block_law(widths_=(100, 1000, 10000), draws: int = 400, x: float = 1.0, seed
         defaults={"width": widths_[0]},
         title="The block law of the paper's Theorem 4.1",
         labels={"width": "width m"},
-        alt="Histogram of the norm of the w2-block of the Hessian of Eq. 31 over random initialisations, with "
-        "the density of its width-infinity limit (3 sqrt 3 / 4)|Z| x^4 and the sample and limit medians as "
-        "vertical lines.",
+        alt="Histogram of the norm of the w2-block of the Hessian of Eq. 31 over random initialisations, "
+        "with the density of its width-infinity limit (3 sqrt 3 / 4)|Z| x^4 and the sample and limit "
+        "medians as vertical lines.",
     )

@@ -23,7 +23,8 @@ import numpy as np
 from scipy import integrate, optimize, special
 
 from .. import activations
-from .._validate import as_float_array, boolean, finite_number, function, positive_int, positive_number, probability
+from .._validate import (as_float_array, boolean, finite_number, function, positive_int, positive_number,
+                         probability)
 from ..nets import MLP
 
 __all__ = [
