@@ -38,7 +38,7 @@ def forward(net, w, X) -> Trace:
             zi += b
         z.append(zi)
         if i < len(layers) - 1:
-            h.append(net.activation.fn(zi))
+            h.append(net.activations[i].fn(zi))
     out = z[-1] if net.output_activation is None else net.output_activation.fn(z[-1])
     return Trace(layers, z, h, out)
 
@@ -58,7 +58,7 @@ def deltas(net, trace: Trace, g_out) -> Errors:
         back[i] = d[i] @ trace.layers[i][0]
         if net.scales[i] != 1.0:
             back[i] *= net.scales[i]
-        d[i - 1] = back[i] * net.activation.d1(trace.z[i - 1])
+        d[i - 1] = back[i] * net.activations[i - 1].d1(trace.z[i - 1])
     return Errors(d, back)
 
 
@@ -70,7 +70,7 @@ def weight_gradient(net, trace: Trace, errors: Errors) -> np.ndarray:
         np.matmul(d[i].T, trace.h[i], out=gM)
         if net.scales[i] != 1.0:
             gM *= net.scales[i]
-        if net.bias:
+        if b_end > m_end:
             grad[m_end:b_end] = d[i].sum(axis=0)
     return grad
 
@@ -89,7 +89,7 @@ def _r_forward(net, trace: Trace, V):
             Rzi += Vb[:, None, :]
         Rz.append(Rzi)
         if i < len(trace.layers) - 1:
-            Rh.append(net.activation.d1(trace.z[i]) * Rzi)
+            Rh.append(net.activations[i].d1(trace.z[i]) * Rzi)
     R_out = Rz[-1] if net.output_activation is None else net.output_activation.d1(trace.z[-1]) * Rz[-1]
     return dirs, Rz, Rh, R_out
 
@@ -115,7 +115,7 @@ def _backward_batch(net, trace: Trace, d_last, Rh=None, errors: Errors | None = 
             gM += np.matmul(d[i].T, Rh[i])
         if s != 1.0:
             gM *= s
-        if net.bias:
+        if b_end > m_end:
             out[:, m_end:b_end] = Rd.sum(axis=1)
         if i == 0:
             break
@@ -124,9 +124,9 @@ def _backward_batch(net, trace: Trace, d_last, Rh=None, errors: Errors | None = 
             back += np.matmul(d[i], dirs[i][0])
         if s != 1.0:
             back *= s
-        Rd_next = back * net.activation.d1(trace.z[i - 1])
+        Rd_next = back * net.activations[i - 1].d1(trace.z[i - 1])
         if d is not None:
-            Rd_next += errors.back[i] * net.activation.d2(trace.z[i - 1]) * Rz[i - 1]
+            Rd_next += errors.back[i] * net.activations[i - 1].d2(trace.z[i - 1]) * Rz[i - 1]
         Rd = Rd_next
     return out
 

@@ -77,3 +77,44 @@ def function(value, name: str):
     if not callable(value):
         raise TypeError(f"{name}: expected a function, got {type(value).__name__}")
     return value
+
+
+def boolean(value, name: str) -> bool:
+    """Check that ``value`` is ``True`` or ``False`` (a NumPy bool too); strings and numbers are refused."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name}: expected True or False, got {value!r} ({type(value).__name__})")
+    return bool(value)
+
+
+def finite_number(value, name: str) -> float:
+    """Check that ``value`` is a finite real number of any sign; bools, strings and arrays are refused."""
+    if isinstance(value, (bool, str, bytes)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name}: expected a finite number, got {value!r} ({type(value).__name__})")
+    if not np.isfinite(float(value)):
+        raise ValueError(f"{name}: expected a finite number, got {value!r}")
+    return float(value)
+
+
+def nonnegative_int(value, name: str) -> int:
+    """Check that ``value`` is an integer >= 0 (bools and non-integral floats are refused)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name}: expected an integer >= 0, got {value!r} ({type(value).__name__})")
+    if value < 0:
+        raise ValueError(f"{name}: expected an integer >= 0, got {value}")
+    return int(value)
+
+
+def positive_ints(values, name: str) -> list[int]:
+    """Check that ``values`` is a non-empty flat sequence (or 1-D array) of positive integers."""
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__len__") or len(values) == 0:
+        raise TypeError(f"{name}: expected a non-empty sequence of positive integers, got {values!r:.60}")
+    if isinstance(values, np.ndarray) and values.ndim != 1:
+        raise ValueError(f"{name}: expected a 1-D sequence of positive integers, got shape {values.shape}")
+    out = []
+    for i, v in enumerate(values):
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Integral):
+            raise TypeError(f"{name}[{i}]: expected a positive integer, got {v!r:.60} ({type(v).__name__})")
+        if v < 1:
+            raise ValueError(f"{name}[{i}]: expected a positive integer, got {v}")
+        out.append(int(v))
+    return out

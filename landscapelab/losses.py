@@ -73,6 +73,7 @@ def cross_entropy(pred, Y):
 class _Square:
     name = "square"
     value = staticmethod(square)
+    numpy_value = staticmethod(square)
 
     @staticmethod
     def grad(pred, Y):
@@ -90,6 +91,13 @@ class _Square:
 class _CrossEntropy:
     name = "cross_entropy"
     value = staticmethod(cross_entropy)
+
+    @staticmethod
+    def numpy_value(pred, Y):
+        """``cross_entropy`` on plain arrays, without autograd's wrapper (the hot path of ``LossFunction.value``)."""
+        top = pred.max(axis=1, keepdims=True)
+        log_softmax = pred - top - np.log(np.exp(pred - top).sum(axis=1, keepdims=True))
+        return -float(np.sum(Y * log_softmax))
 
     @staticmethod
     def _softmax(pred):
@@ -200,7 +208,7 @@ class LossFunction:
         float
         """
         state = self._state_at(w)
-        return float(self.scale * self.loss.value(state.trace.out, self.Y))
+        return float(self.scale * self.loss.numpy_value(state.trace.out, self.Y))
 
     def gradient(self, w) -> np.ndarray:
         """Gradient by backpropagation.

@@ -38,10 +38,11 @@ class MLP:
     ----------
     widths : sequence of int
         ``[d_in, c_1, ..., c_l, d_out]``; at least two entries, all positive integers.
-    activation : str or Activation
-        Hidden activation (see :func:`landscapelab.activations.names`).
-    bias : bool
-        Whether every affine map has a bias.
+    activation : str, Activation, or a sequence of them
+        Hidden activation (see :func:`landscapelab.activations.names`); a sequence gives one per hidden layer (for
+        example a linear bottleneck, ``["relu", "identity", "relu"]``).
+    bias : bool or sequence of bool
+        Whether every affine map has a bias; a sequence gives one flag per affine map (``depth + 1`` of them).
     parametrization : {"standard", "ntk"}
         ``"ntk"`` divides each layer's weight product by ``sqrt(fan_in)`` (Jacot et al.; Liu-Zhu-Belkin eq. 22).
     output_activation : str, Activation or None
@@ -57,7 +58,7 @@ class MLP:
     (4, 1)
     """
 
-    def __init__(self, widths: Sequence[int], activation="tanh", bias: bool = True,
+    def __init__(self, widths: Sequence[int], activation="tanh", bias=True,
                  parametrization: str = "standard", output_activation=None):
         if isinstance(widths, (str, bytes)) or not isinstance(widths, (Sequence, np.ndarray)):
             raise TypeError(f"widths: expected a sequence of positive integers, got {type(widths).__name__}")
@@ -65,18 +66,36 @@ class MLP:
             raise ValueError(f"widths: expected at least [d_in, d_out] (2 entries), got {list(widths)}")
         self.widths = tuple(positive_int(c.item() if isinstance(c, np.generic) else c, f"widths[{i}]")
                             for i, c in enumerate(widths))
-        if not isinstance(bias, (bool, np.bool_)):
-            raise TypeError(f"bias: expected True or False, got {bias!r}")
-        self.bias = bool(bias)
-        self.activation = activations.get(activation)
+        n_maps = len(self.widths) - 1
+        if isinstance(bias, (bool, np.bool_)):
+            self.biases = (bool(bias),) * n_maps
+        elif isinstance(bias, (Sequence, np.ndarray)) and not isinstance(bias, (str, bytes)):
+            if len(bias) != n_maps or not all(isinstance(b, (bool, np.bool_)) for b in bias):
+                raise ValueError(f"bias: expected True, False or {n_maps} booleans (one per affine map), got {bias!r}")
+            self.biases = tuple(bool(b) for b in bias)
+        else:
+            raise TypeError(f"bias: expected True or False (or one boolean per affine map), got {bias!r}")
+        #: True/False when every affine map has/has not a bias, None when they differ (see ``biases``).
+        self.bias = self.biases[0] if len(set(self.biases)) == 1 else None
+        depth = len(self.widths) - 2
+        if isinstance(activation, (list, tuple)):
+            if len(activation) != depth or depth == 0:
+                raise ValueError(f"activation: expected one activation per hidden layer ({depth}), "
+                                 f"got {len(activation)}")
+            self.activations = tuple(activations.get(a) for a in activation)
+            #: The hidden activation when all hidden layers share it, None when they differ (see ``activations``).
+            self.activation = self.activations[0] if len(set(self.activations)) == 1 else None
+        else:
+            self.activation = activations.get(activation)
+            self.activations = (self.activation,) * depth
         self.output_activation = None if output_activation is None else activations.get(output_activation)
         self.parametrization = choice(parametrization, "parametrization", PARAMETRIZATIONS)
         self.scales = tuple(1.0 / math.sqrt(c) if self.parametrization == "ntk" else 1.0 for c in self.widths[:-1])
         self._slices = []
         start = 0
-        for fan_in, fan_out in zip(self.widths[:-1], self.widths[1:]):
+        for fan_in, fan_out, has_bias in zip(self.widths[:-1], self.widths[1:], self.biases):
             m_end = start + fan_out * fan_in
-            b_end = m_end + (fan_out if self.bias else 0)
+            b_end = m_end + (fan_out if has_bias else 0)
             self._slices.append((start, m_end, b_end))
             start = b_end
         self.n_params = start
@@ -97,11 +116,14 @@ class MLP:
     @property
     def layer_shapes(self) -> list[tuple[tuple[int, int], int | None]]:
         """``[((c_i, c_{i-1}), c_i or None), ...]``: the shape of each ``M_i`` and the length of each ``b_i``."""
-        return [((o, i), o if self.bias else None) for i, o in zip(self.widths[:-1], self.widths[1:])]
+        return [((o, i), o if b else None) for i, o, b in zip(self.widths[:-1], self.widths[1:], self.biases)]
 
     def __repr__(self) -> str:
         out = "" if self.output_activation is None else f", output_activation={self.output_activation.name!r}"
-        return (f"MLP({list(self.widths)}, activation={self.activation.name!r}, bias={self.bias}, "
+        act = (repr(self.activation.name) if self.activation is not None
+               else repr([a.name for a in self.activations]))
+        bias = self.bias if self.bias is not None else list(self.biases)
+        return (f"MLP({list(self.widths)}, activation={act}, bias={bias}, "
                 f"parametrization={self.parametrization!r}{out})")
 
     # ------------------------------------------------------------------ parameters
@@ -192,7 +214,7 @@ class MLP:
     def _unflatten(self, w):
         layers = []
         for (start, m_end, b_end), (m_shape, _) in zip(self._slices, self.layer_shapes):
-            layers.append((w[start:m_end].reshape(m_shape), w[m_end:b_end] if self.bias else None))
+            layers.append((w[start:m_end].reshape(m_shape), w[m_end:b_end] if b_end > m_end else None))
         return layers
 
     def _unflatten_batch(self, V):
@@ -200,7 +222,7 @@ class MLP:
         k = V.shape[0]
         layers = []
         for (start, m_end, b_end), (m_shape, _) in zip(self._slices, self.layer_shapes):
-            layers.append((V[:, start:m_end].reshape((k,) + m_shape), V[:, m_end:b_end] if self.bias else None))
+            layers.append((V[:, start:m_end].reshape((k,) + m_shape), V[:, m_end:b_end] if b_end > m_end else None))
         return layers
 
     def flatten(self, layers) -> np.ndarray:
@@ -244,7 +266,7 @@ class MLP:
         h = self.check_inputs(X)
         layers = self._unflatten(w)
         for i, (M, b) in enumerate(layers[:-1]):
-            h = self.activation(self._affine(i, h, M, b))
+            h = self.activations[i](self._affine(i, h, M, b))
         out = self._affine(len(layers) - 1, h, *layers[-1])
         return out if self.output_activation is None else self.output_activation(out)
 
@@ -272,5 +294,5 @@ class MLP:
         w = self.check_params(w)
         h = self.check_inputs(X)
         for i, (M, b) in enumerate(self._unflatten(w)[:layer]):
-            h = self.activation(self._affine(i, h, M, b))
+            h = self.activations[i](self._affine(i, h, M, b))
         return h

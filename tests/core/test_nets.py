@@ -171,3 +171,37 @@ def test_bad_arguments_name_themselves():
         ll.MLP([2, 3, 1], bias=False).flatten([(np.ones((3, 2)), np.ones(3)), (np.ones((1, 3)), None)])
     with pytest.raises(TypeError, match="w: expected an array of numbers"):
         net("weights", X)
+
+
+def test_per_layer_activations_and_biases():
+    net = ll.MLP([2, 4, 3, 4, 1], activation=["tanh", "identity", "sin"], bias=[True, False, True, False],
+                 parametrization="ntk")
+    assert net.activation is None and net.bias is None
+    assert [a.name for a in net.activations] == ["tanh", "identity", "sin"]
+    assert net.n_params == 2 * 4 + 4 + 4 * 3 + 3 * 4 + 4 + 4 * 1
+    w = net.init(seed=2)
+    layers = net.unflatten(w)
+    assert [b is None for _, b in layers] == [False, True, False, True]
+    assert np.array_equal(net.flatten(layers), w)
+    X = np.random.default_rng(0).standard_normal((5, 2))
+    h = X
+    for i, ((M, b), act) in enumerate(zip(layers[:-1], (np.tanh, lambda z: z, np.sin))):
+        z = h @ M.T / np.sqrt(net.widths[i])
+        h = act(z if b is None else z + b)
+    expected = h @ layers[-1][0].T / np.sqrt(4)
+    assert np.allclose(net(w, X), expected, rtol=1e-14, atol=1e-14)
+    assert np.allclose(net.features(w, X, layer=3), h, rtol=1e-14, atol=1e-14)
+    assert "activation=['tanh', 'identity', 'sin']" in repr(net) and "bias=[True, False, True, False]" in repr(net)
+    uniform = ll.MLP([2, 3, 3, 1], activation=["tanh", "tanh"], bias=[False, False, False])
+    assert uniform.activation.name == "tanh" and uniform.bias is False
+
+
+def test_per_layer_options_are_checked():
+    with pytest.raises(ValueError, match=r"activation: expected one activation per hidden layer \(2\), got 3"):
+        ll.MLP([2, 3, 3, 1], activation=["tanh"] * 3)
+    with pytest.raises(ValueError, match="activation: expected one activation per hidden layer"):
+        ll.MLP([2, 1], activation=[])
+    with pytest.raises(ValueError, match=r"bias: expected True, False or 3 booleans"):
+        ll.MLP([2, 3, 3, 1], bias=[True, False])
+    with pytest.raises(TypeError, match="bias: expected True or False"):
+        ll.MLP([2, 3, 1], bias="yes")

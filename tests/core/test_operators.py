@@ -14,7 +14,9 @@ from landscapelab.testing import check_operator, random_problem, rel_error
 
 CASES = [dict(widths=(3, 6, 5, 2), loss="square"), dict(widths=(2, 5, 3), loss="cross_entropy"),
          dict(widths=(3, 4, 4, 1), loss="square", parametrization="ntk"),
-         dict(widths=(2, 4, 2), loss="square", output_activation="tanh", bias=False)]
+         dict(widths=(2, 4, 2), loss="square", output_activation="tanh", bias=False),
+         dict(widths=(2, 5, 2, 5, 3), loss="cross_entropy", activation=["relu", "identity", "tanh"],
+              bias=[True, False, True, False], parametrization="ntk")]
 
 
 def dense_jacobian(p):
