@@ -1,0 +1,1 @@
+"""Nguyen's thesis: wide layers, loss topology, decision regions."""
