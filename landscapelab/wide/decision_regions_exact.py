@@ -177,8 +177,8 @@ class ExactRegions:
         Whether each component is bounded.
     points : ndarray, shape (n_components, 2)
         One point of each component.
-    polygons : list of ndarray
-        The closure of each piece ``K_S`` inside the box.
+    polygons : list of list of ndarray
+        ``polygons[c]``: the closures of the pieces ``K_S`` of component ``c``, clipped to the box.
     box : float
         ``R``: every vertex lies in ``[-R/2, R/2]^2``.
     n_cells : int
@@ -198,15 +198,19 @@ class ExactRegions:
     _tol: float = 1e-9
 
     def component_of(self, x) -> int:
-        """Index of the component containing the point ``x``, or -1 if ``x`` is not in ``C_cls``."""
-        x = as_float_array(x, "x", shape=(2,))
-        for c, members in enumerate(self.components):
-            for i in members:
-                cell = self._cells[i]
-                if np.all(cell["A"] @ x <= cell["b"] + 1e-12 * (1 + np.abs(cell["b"]))) and \
-                        np.min(cell["D"] @ x + cell["e"]) > self._tol:
-                    return c
-        return -1
+        """Index of the component containing the point ``x``, or -1 if ``x`` is not in ``C_cls``.
+
+        Parameters
+        ----------
+        x : array_like, shape (2,)
+            A point of the plane.
+
+        Returns
+        -------
+        int
+        """
+        piece = self._piece_of(as_float_array(x, "x", shape=(2,)))
+        return next((c for c, members in enumerate(self.components) if piece in members), -1)
 
     def path(self, xa, xb) -> np.ndarray:
         """A polygon from ``xa`` to ``xb`` inside ``C_cls`` (both must lie in one component).
@@ -338,17 +342,16 @@ def exact_components(net: MLP, w, cls: int, tol: float = 1e-9, box: float = 8.0)
         roots.setdefault(find(i), []).append(i)
     components = list(roots.values())
     polygons = []
-    index = {}
     for members in components:
+        closed = []
         for i in members:
             q = cells[i]["poly"]
             for D, e in zip(cells[i]["D"], cells[i]["e"]):
                 q = _clip(q, -D, e)
-            index[i] = len(polygons)
-            polygons.append(q)
+            closed.append(q)
+        polygons.append(closed)
     edge = 0.999999 * R
-    bounded = [not any(len(polygons[index[i]]) and np.abs(polygons[index[i]]).max() >= edge for i in members)
-               for members in components]
+    bounded = [not any(len(q) and np.abs(q).max() >= edge for q in closed) for closed in polygons]
     points = np.array([witness[members[0]] for members in components]).reshape(-1, 2)
     return ExactRegions(cls=cls, n_components=len(components), components=components, bounded=bounded,
                         points=points, polygons=polygons, box=R, n_cells=len(cells), _cells=cells,

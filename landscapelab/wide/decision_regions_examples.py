@@ -212,7 +212,7 @@ def bridge_example(eps: float = 0.05, alpha: float = 0.1) -> Example:
 
 @dataclass
 class LiftExample:
-    """Eq. (5.2): ``f(x) = sigma(W^T x + b)`` from R to R^2, ``sigma(t) = t^3``, ``W^T = (-1, 1)^T``, ``b = 0``.
+    """Eq. (5.2): ``f(x) = sigma(W^T x + b)``, R to R^2, ``sigma(t) = t^3``, ``W^T = (-1, 1)^T``, ``b = 0``.
 
     ``V = {y : |y| > 1}`` is open and connected, but ``f^{-1}(V) = {|x| > 2^(-1/6)}`` is not: Lemma 5.2.2
     fails for ``m = 1 < n = 2``. ``V`` is this book's choice (the thesis's Fig. 5.1, which shows its set, is

@@ -43,7 +43,7 @@ _SLOPES: dict[str, float] = {"relu": 0.0, "identity": 1.0, "leaky_relu": _activa
 
 
 def leaky_relu(slope: float) -> Activation:
-    """The leaky ReLU ``sigma(t) = max(t, slope t)`` with a chosen slope, registered as ``leaky_relu_<slope>``.
+    """The leaky ReLU ``sigma(t) = max(t, slope t)`` of a chosen slope, registered as ``leaky_relu_<slope>``.
 
     Theorem 5.2.3 covers it for ``0 < slope < 1`` (continuous, bijective, ``sigma(R) = R``); the thesis's
     counterexample (5.3) uses ``slope = 0.5`` and its experiments ``slope = 0.1``.

@@ -57,6 +57,8 @@ class CertificatePath:
         The class whose region contains the path.
     exact : bool
         True for piecewise-linear activations (the polygon through ``points`` is the path).
+    endpoint_error : float
+        Largest coordinate difference between the constructed ends and ``xa``, ``xb`` (rounding only).
     """
 
     t: np.ndarray
@@ -64,6 +66,7 @@ class CertificatePath:
     hidden: list = field(repr=False)
     cls: int
     exact: bool
+    endpoint_error: float = 0.0
 
     @property
     def length(self) -> float:
@@ -192,21 +195,24 @@ def certificate_path(net: MLP, w, xa, xb, resolution: float | None = None, max_p
         if not h_max > 0:
             raise ValueError(f"resolution: expected a positive number, got {resolution!r}")
         t = np.linspace(0.0, 1.0, 65)
-        while True:
+        for _ in range(50):
             t, paths = _pull_back(mats[:-1], inverse, ends, t, False)
             gaps = np.linalg.norm(np.diff(paths[0], axis=0), axis=1)
-            coarse = gaps > h_max
-            if not coarse.any():
+            extra = np.ceil(gaps / h_max).astype(int) - 1
+            if not extra.any():
                 break
-            if len(t) + coarse.sum() > max_points:
+            if len(t) + extra.sum() > max_points:
                 raise ValueError(f"resolution: {h_max:g} needs more than max_points={max_points} points")
-            t = np.sort(np.concatenate([t, 0.5 * (t[:-1][coarse] + t[1:][coarse])]))
-    paths[0][0], paths[0][-1] = xa, xb
-    return CertificatePath(t=t, points=paths[0], hidden=paths[1:], cls=cls, exact=piecewise)
+            fill = [t[i] + (t[i + 1] - t[i]) * np.arange(1, k + 1) / (k + 1) for i, k in enumerate(extra) if k]
+            t = np.sort(np.concatenate([t] + fill))
+        else:
+            raise ValueError(f"resolution: no parameter grid reached spacing {h_max:g} in 50 refinements")
+    error = float(max(np.abs(paths[0][0] - xa).max(), np.abs(paths[0][-1] - xb).max()))
+    return CertificatePath(t=t, points=paths[0], hidden=paths[1:], cls=cls, exact=piecewise, endpoint_error=error)
 
 
 def densify(points, resolution: float) -> np.ndarray:
-    """Points on the polygon through ``points``, consecutive ones at most ``resolution`` apart (vertices kept).
+    """Points on the polygon through ``points``, at most ``resolution`` apart (the vertices are kept).
 
     Parameters
     ----------

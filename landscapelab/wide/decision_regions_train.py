@@ -74,8 +74,8 @@ def two_disks_data(n: int = 400, seed: int = 0) -> tuple[np.ndarray, np.ndarray]
 
 
 def xor_data(n: int = 400, seed: int = 0, gap: float = 0.1) -> tuple[np.ndarray, np.ndarray]:
-    """``n`` points of ``[-1, 1]^2`` farther than ``gap`` from both axes; class 0 (blue) in the first and third
-    quadrants, class 1 (red) in the others.
+    """``n`` points of ``[-1, 1]^2`` farther than ``gap`` from both axes; class 0 (blue) in the first and
+    third quadrants, class 1 (red) in the others.
 
     Parameters
     ----------
