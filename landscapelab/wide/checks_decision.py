@@ -13,6 +13,7 @@ import numpy as np
 
 from ..checks import Result, claim
 from ..nets import MLP
+from ..sweeps import sweep
 from . import decision_regions as dr
 
 #: Place of the chapter in ``landscapelab verify`` (book order).
@@ -190,10 +191,12 @@ def _crossing_height(points):
 
 
 def _trained(dataset, width, seed):
+    """A trained network (cached on disk through :func:`landscapelab.sweep`, shared with the chapter's demos)."""
     X, y = dr.DATASETS[dataset](400, 0)
     net = MLP([2, width, 2], activation=dr.leaky_relu(0.1))
-    w = dr.train_classifier(net, X, y, seed=seed)
-    return net, w, X, y
+    row = sweep(dr.trained_classifier, {"dataset": [dataset], "widths": [(2, width, 2)]}, seeds=[seed], cache=True,
+                progress=False)[0]
+    return net, row["w"], X, y
 
 
 @claim(CHAPTER, "A trained width-2 net fits the strips (5.4); its blue region is connected far outside the data")

@@ -151,15 +151,22 @@ def _cells(mats, slope, R, cls):
 
 
 def _best_point(q, cell, tol):
-    """A point of the polygon ``q`` where every ``f_cls - f_k`` is positive, or None."""
+    """A point of the polygon ``q`` where every ``f_cls - f_k`` is positive, or None.
+
+    The candidates are the vertices of ``q ∩ {f_cls >= f_k for all k}``, their mean and the midpoints of its
+    edges (the margin is concave there, so it is positive at some candidate iff it is positive somewhere);
+    among those with a clearly positive margin the one nearest the origin is returned (paths stay short).
+    """
     for D, e in zip(cell["D"], cell["e"]):
         q = _clip(q, -D, e)
         if len(q) == 0:
             return None
-    pts = np.vstack([q, q.mean(axis=0, keepdims=True)])
+    pts = np.vstack([q, q.mean(axis=0, keepdims=True), 0.5 * (q + np.roll(q, -1, axis=0))])
     m = (pts @ cell["D"].T + cell["e"]).min(axis=1)
-    k = int(np.argmax(m))
-    return pts[k] if m[k] > tol else None
+    if m.max() <= tol:
+        return None
+    good = np.flatnonzero(m > max(tol, 1e-3 * m.max()))
+    return pts[good[np.argmin(np.abs(pts[good]).max(axis=1))]]
 
 
 @dataclass
