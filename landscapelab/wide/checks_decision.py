@@ -1,10 +1,10 @@
 """Claims of the chapter "Decision regions of narrow networks" (Chapter 5 of Nguyen's thesis).
 
-Every claim sets the library against something computed another way: certificate paths are checked by evaluating
-the network along them (exactly, edge by edge, and on a grid of points), counterexamples by the thesis's closed
-forms on random points and by a separating slab proved free of the region with linear programs, components by the
-exact planar analysis and by grids. The measured strings report counts and rounded O(1) quantities, so the table
-is the same on every machine.
+Every claim sets the library against something computed another way: certificate paths are checked by
+evaluating the network along them (exactly, edge by edge, and on a grid of points), counterexamples by the
+thesis's closed forms on random points and by a separating slab proved free of the region with linear
+programs, components by the exact planar analysis and by grids. The measured strings report counts and rounded
+O(1) quantities, so the table is the same on every machine.
 """
 
 from __future__ import annotations
@@ -60,11 +60,12 @@ def certificate_paths() -> Result:
             sampled += grid.same_class
             smallest = min(smallest, margin / max(1.0, np.abs(net(w, np.vstack([xa, xb]))).max()))
             worst_end = max(worst_end, path.endpoint_error / max(1.0, np.abs(np.vstack([xa, xb])).max()))
-    return Result(f"{inside}/{total} paths (exact margin), {sampled}/{total} (sampled); end points within 1e-9: "
-                  f"{worst_end < 1e-9}", "all paths in their region", inside == total == sampled and worst_end < 1e-9)
+    ok = inside == total == sampled and worst_end < 1e-9
+    return Result(f"{inside}/{total} paths (exact margin), {sampled}/{total} (sampled); end points within "
+                  f"1e-9: {worst_end < 1e-9}", "all paths in their region", ok)
 
 
-@claim(CHAPTER, "Theorem 5.2.3: every non-empty region of pyramidal 2-D leaky-ReLU nets is connected (exact count)")
+@claim(CHAPTER, "Theorem 5.2.3: each non-empty region of pyramidal 2-D leaky-ReLU nets is connected (exact)")
 def exact_connected() -> Result:
     rng = np.random.default_rng(1)
     act = dr.leaky_relu(0.1)
@@ -102,8 +103,8 @@ def cubic_lift() -> Result:
     connected = bool(ex.in_V(arc).all()) and np.allclose(arc[[0, -1]], ex.f([-1.0, 1.0]))
     ok = (not ex.in_V(ex.f([0.0]))[0]) and connected and len(edges) == 2 and \
         np.allclose(np.abs(edges), ex.threshold, atol=2e-5)
-    return Result(f"pre-image changes at x = {edges.round(4).tolist()}; f(0) not in V; f(-1), f(1) joined in V",
-                  f"+-2^(-1/6) = +-{ex.threshold:.4f}", ok)
+    return Result(f"pre-image changes at x = {edges.round(4).tolist()}; f(0) not in V; f(-1), f(1) joined "
+                  "in V", f"+-2^(-1/6) = +-{ex.threshold:.4f}", ok)
 
 
 def _closed_form(ex, n=20_000, seed=3):
@@ -124,7 +125,8 @@ def non_pyramidal() -> Result:
     slab = dr.slab_max_margin(ex.net, ex.w, ex.cls, *ex.slab)
     return Result(f"{bad} mismatches in 20000 points, {n} components, max margin on -3.5 <= x1+x2 <= 1.5: "
                   f"{slab:.3f}", "0 mismatches, 2 components, margin < 0",
-                  bad == 0 and n == 2 and slab < 0 and _separated(ex) and cond.full_rank and not cond.pyramidal)
+                  bad == 0 and n == 2 and slab < 0 and _separated(ex) and cond.full_rank
+                  and not cond.pyramidal)
 
 
 @claim(CHAPTER, "Eq. (5.4), rank-1 W_1: as printed the red region is empty; corrected, blue = {|x1| > 1}")
@@ -137,9 +139,11 @@ def low_rank() -> Result:
     bad = _closed_form(fixed)
     n = dr.exact_components(fixed.net, fixed.w, 0).n_components
     rank = dr.theorem_conditions(fixed.net, fixed.w).ranks[0]
-    return Result(f"printed: {red_printed} red points, sup(f_red - f_blue) = {abs(red_max):.1f}; corrected: {bad} "
+    return Result(f"printed: {red_printed} red points, sup(f_red - f_blue) = {abs(red_max):.1f}; corrected: "
+                  f"{bad} "
                   f"mismatches, {n} blue components, rank W_1 = {rank}", "0 red; 0 mismatches, 2 components",
-                  red_printed == 0 and red_max <= 1e-12 and bad == 0 and n == 2 and rank == 1 and _separated(fixed))
+                  red_printed == 0 and red_max <= 1e-12 and bad == 0 and n == 2 and rank == 1
+                  and _separated(fixed))
 
 
 @claim(CHAPTER, "Eq. (5.5), ReLU 2-2-2-2, pyramidal and full rank: C_1 is the printed union of two pieces")
@@ -174,7 +178,8 @@ def bridges() -> Result:
         crossing = _crossing_height(path.points)
         regions = dr.exact_components(ex.net, ex.w, 0)
         ok &= dr.polyline_margin(ex.net, ex.w, path.points, 0) > 0 and regions.n_components == 1
-        ok &= crossing > ex.bridge and dr.grid_components(ex.net, ex.w, 0, (-3, 3, -3, 3), 121).n_components == 2
+        grid = dr.grid_components(ex.net, ex.w, 0, (-3, 3, -3, 3), 121)
+        ok &= crossing > ex.bridge and grid.n_components == 2
         heights.append(f"{crossing / ex.bridge:.2f}")
     return Result(f"crossing height / bound = {', '.join(heights)}; exact: 1 component; grid on [-3, 3]^2: 2",
                   "> 1", ok)
@@ -191,15 +196,15 @@ def _crossing_height(points):
 
 
 def _trained(dataset, width, seed):
-    """A trained network (cached on disk through :func:`landscapelab.sweep`, shared with the chapter's demos)."""
+    """A trained network (cached on disk by :func:`landscapelab.sweep`, shared with the chapter's demos)."""
     X, y = dr.DATASETS[dataset](400, 0)
     net = MLP([2, width, 2], activation=dr.leaky_relu(0.1))
-    row = sweep(dr.trained_classifier, {"dataset": [dataset], "widths": [(2, width, 2)]}, seeds=[seed], cache=True,
-                progress=False)[0]
+    row = sweep(dr.trained_classifier, {"dataset": [dataset], "widths": [(2, width, 2)]}, seeds=[seed],
+                cache=True, progress=False)[0]
     return net, row["w"], X, y
 
 
-@claim(CHAPTER, "A trained width-2 net fits the strips (5.4); its blue region is connected far outside the data")
+@claim(CHAPTER, "A trained width-2 net fits the strips (5.4); its blue region joins far outside the data")
 def trained_narrow() -> Result:
     net, w, X, y = _trained("strips (5.4)", 2, 1)
     errors = int(np.sum(dr.predict(net, w, X) != y))
@@ -210,7 +215,8 @@ def trained_narrow() -> Result:
     p_blue = 1.0 / (1.0 + np.exp(out[:, 1] - out[:, 0]))
     far = np.abs(path.points).max()
     return Result(f"{errors} training errors; path in region: {margin > 0}; path reaches |x| = {far:.0f}; "
-                  f"p(blue) >= {p_blue.min():.3f} along it", "connected, path leaves the data window (|x| <= 2)",
+                  f"p(blue) >= {p_blue.min():.3f} along it",
+                  "connected, path leaves the data window (|x| <= 2)",
                   errors <= 2 and margin > 0 and far > 10)
 
 
@@ -239,7 +245,8 @@ def trained_wide() -> Result:
     if len(spans) == 2 and spans[0][1] < spans[1][0]:
         lo, hi = spans[0][1], spans[1][0]
         pad = 0.25 * (hi - lo)
-        sep = dr.separates(net, w, 0, np.array([1.0, 0.0]), lo + pad, hi - pad, regions.points[0], regions.points[1])
-    return Result(f"{errors} errors; exact: {regions.n_components} blue components, bounded: {regions.bounded}; "
+        sep = dr.separates(net, w, 0, np.array([1.0, 0.0]), lo + pad, hi - pad, *regions.points[:2])
+    return Result(f"{errors} errors; exact: {regions.n_components} blue components, bounded: "
+                  f"{regions.bounded}; "
                   f"vertical slab between them free of blue (LP): {sep}", "2 bounded components, True",
                   regions.n_components == 2 and all(regions.bounded) and sep)

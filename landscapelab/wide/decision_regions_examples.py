@@ -224,13 +224,33 @@ class LiftExample:
     threshold: float
 
     def f(self, x) -> np.ndarray:
-        """``f(x) = (-x^3, x^3)`` for an array of inputs; shape ``(n, 2)``."""
+        """``f(x) = (-x^3, x^3)``.
+
+        Parameters
+        ----------
+        x : array_like
+            Inputs (any shape; flattened).
+
+        Returns
+        -------
+        ndarray, shape (n, 2)
+        """
         x = np.asarray(x, dtype=float).reshape(-1, 1)
         return (x @ self.M.T + self.b) ** 3
 
     @staticmethod
     def in_V(Y) -> np.ndarray:
-        """Membership of the rows of ``Y`` in ``V = {|y| > 1}``."""
+        """Membership of the rows of ``Y`` in ``V = {|y| > 1}``.
+
+        Parameters
+        ----------
+        Y : array_like, shape (n, 2)
+            Points of the plane.
+
+        Returns
+        -------
+        ndarray of bool, shape (n,)
+        """
         return np.linalg.norm(np.atleast_2d(Y), axis=1) > 1.0
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import ndimage
 
+from .._validate import positive_int
 from ..nets import MLP
 from .decision_regions_nets import _check_class, predict
 
@@ -114,6 +115,7 @@ def grid_components(net: MLP, w, cls: int, window, resolution: int = 401, min_pi
     GridCount
     """
     cls = _check_class(net, cls)
+    min_pixels = positive_int(min_pixels, "min_pixels")
     xs, ys, labels = class_image(net, w, window, resolution)
     lab, n = ndimage.label(labels == cls, structure=np.ones((3, 3), dtype=int))
     sizes = np.bincount(lab.ravel(), minlength=n + 1)[1:]

@@ -92,7 +92,19 @@ def _adam_kernel(X, Y, w0, n1, slope, steps, lr, w):
 
 
 def gradient_reference(X, Y, w, n1, slope, g):
-    """NumPy twin of the gradient kernel (same arguments; fills ``g``, returns the loss)."""
+    """NumPy twin of the gradient kernel: fills ``g`` with the gradient, returns the mean cross-entropy.
+
+    Parameters
+    ----------
+    X, Y, w, n1, slope
+        As in :func:`gradient`.
+    g : ndarray
+        Output array, the shape of ``w``.
+
+    Returns
+    -------
+    float
+    """
     n, d = X.shape
     m = Y.shape[1]
     o1, o2 = n1 * d, n1 * d + n1
@@ -114,7 +126,19 @@ def gradient_reference(X, Y, w, n1, slope, g):
 
 
 def adam_reference(X, Y, w0, n1, slope, steps, lr, w):
-    """NumPy twin of the Adam kernel (same arguments; fills ``w``, returns the final loss)."""
+    """NumPy twin of the Adam kernel: fills ``w`` with the parameters after ``steps`` steps, returns the loss.
+
+    Parameters
+    ----------
+    X, Y, w0, n1, slope, steps, lr
+        As in :func:`adam`.
+    w : ndarray
+        Output array, the shape of ``w0``.
+
+    Returns
+    -------
+    float
+    """
     w[:] = w0
     mom, var, g = np.zeros(w.size), np.zeros(w.size), np.empty(w.size)
     for t in range(1, steps + 1):

@@ -203,12 +203,14 @@ def certificate_path(net: MLP, w, xa, xb, resolution: float | None = None, max_p
                 break
             if len(t) + extra.sum() > max_points:
                 raise ValueError(f"resolution: {h_max:g} needs more than max_points={max_points} points")
-            fill = [t[i] + (t[i + 1] - t[i]) * np.arange(1, k + 1) / (k + 1) for i, k in enumerate(extra) if k]
+            fill = [t[i] + (t[i + 1] - t[i]) * np.arange(1, k + 1) / (k + 1)
+                    for i, k in enumerate(extra) if k]
             t = np.sort(np.concatenate([t] + fill))
         else:
             raise ValueError(f"resolution: no parameter grid reached spacing {h_max:g} in 50 refinements")
     error = float(max(np.abs(paths[0][0] - xa).max(), np.abs(paths[0][-1] - xb).max()))
-    return CertificatePath(t=t, points=paths[0], hidden=paths[1:], cls=cls, exact=piecewise, endpoint_error=error)
+    return CertificatePath(t=t, points=paths[0], hidden=paths[1:], cls=cls, exact=piecewise,
+                           endpoint_error=error)
 
 
 def densify(points, resolution: float) -> np.ndarray:

@@ -1,6 +1,7 @@
 """Demos and figures of the chapter "Decision regions of narrow networks" (Chapter 5 of Nguyen's thesis).
 
-Slider demos (each a :class:`landscapelab.demos.Demo`; networks are trained and analysed once, ``draw`` only plots):
+Slider demos (each a :class:`landscapelab.demos.Demo`; networks are trained and analysed once, ``draw`` only
+plots):
 
 * :func:`explorer`: trained one-hidden-layer networks on the strips (5.4) and two-disk data as the width moves
   across ``d = 2``: the decision regions near the data and far out, the certificate path of Theorem 5.2.3 for
@@ -9,8 +10,8 @@ Slider demos (each a :class:`landscapelab.demos.Demo`; networks are trained and 
 * :func:`gallery`: the exact examples of Chapter 5 (each hypothesis of Theorem 5.2.3 dropped in turn, width
   ``d + 1``, bridges) at two zooms, with their witness points and separating slabs.
 
-Static figures: :func:`certificate_figure`, :func:`examples_figure`, :func:`bridge_figure`, :func:`window_figure`.
-Tables: :func:`random_net_counts`.
+Static figures: :func:`certificate_figure`, :func:`examples_figure`, :func:`bridge_figure`,
+:func:`window_figure`. Tables: :func:`random_net_counts`.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ DATASETS = ("strips (5.4)", "two disks")
 SEED = 1
 
 
-def draw_regions(ax, net, w, window, resolution=201):
+def _draw_regions(ax, net, w, window, resolution=201):
     """Colour the decision regions of a 2-input network on ``window`` (ties grey); returns the image."""
     xs, ys, labels = dr.class_image(net, w, window, resolution)
     image = ax.imshow(labels + 1, origin="lower", extent=window, cmap=REGION_CMAP, vmin=0, vmax=3,
@@ -47,8 +48,8 @@ def draw_regions(ax, net, w, window, resolution=201):
     return image
 
 
-def draw_exact(ax, regions, window):
-    """Draw the exact polygons of a region (from :func:`.decision_regions_exact.exact_components`) in its class
+def _draw_exact(ax, regions, window):
+    """Draw the exact polygons of a region (:func:`.decision_regions_exact.exact_components`) in its class
     colour over the colour of class 1, with dark edges: no pixels, so thin wedges far out stay visible."""
     ax.set_facecolor(REGION_CMAP.colors[2])
     for closed in regions.polygons:
@@ -62,7 +63,7 @@ def draw_exact(ax, regions, window):
     ax.set_ylabel("$x_2$")
 
 
-def draw_data(ax, X, y, size=6):
+def _draw_data(ax, X, y, size=6):
     """Scatter the samples coloured by class."""
     for cls in np.unique(y):
         ax.scatter(*X[y == cls].T, s=size, color=POINT_COLOURS[cls], linewidths=0, zorder=3)
@@ -72,7 +73,7 @@ def _square(r):
     return (-r, r, -r, r)
 
 
-# ------------------------------------------------------------------------------------------------ trained nets
+# -------------------------------------------------------------------------------------------- trained nets
 @lru_cache(maxsize=1)
 def trained_nets() -> dict:
     """Trained ``[2, n_1, 2]`` leaky-ReLU (0.1) networks on :data:`DATASETS` for :data:`WIDTHS` (seed 1), with
@@ -124,11 +125,11 @@ def explorer() -> Demo:
     def draw(dataset, width):
         item = data[dataset, width]
         fig, (near, far) = plotting.figure(2, width=4.3, height=3.9)
-        draw_regions(near, item["net"], item["w"], item["window"], 161)
-        draw_data(near, item["X"], item["y"], 4)
+        _draw_regions(near, item["net"], item["w"], item["window"], 161)
+        _draw_data(near, item["X"], item["y"], 4)
         path = item["path"]
         extent = max(item["regions"].box, 1.2 * np.abs(path).max() if path is not None else 0.0)
-        draw_exact(far, item["regions"], _square(extent))
+        _draw_exact(far, item["regions"], _square(extent))
         r = item["window"][1]
         far.add_patch(Rectangle((-r, -r), 2 * r, 2 * r, fill=False, lw=1, color="k"))
         if path is not None:
@@ -136,7 +137,8 @@ def explorer() -> Demo:
                 ax.plot(*path.T, color="k", lw=1.5, label=item["path_kind"])
             near.legend(loc="lower left", fontsize=7, framealpha=0.9)
         else:
-            far.scatter(*item["regions"].points.T, marker="x", color="k", zorder=4, label="one point per component")
+            far.scatter(*item["regions"].points.T, marker="x", color="k", zorder=4,
+                        label="one point per component")
             far.legend(loc="lower left", fontsize=7, framealpha=0.9)
         n = item["regions"].n_components
         near.set_title(f"n_1 = {width} (d = 2), {item['errors']} training errors\n"
@@ -147,7 +149,7 @@ def explorer() -> Demo:
 
     return Demo(draw, {"dataset": list(DATASETS), "width": list(WIDTHS)}, defaults={"dataset": DATASETS[0],
                                                                                        "width": 2},
-                title="Decision regions across the width n_1 = d = 2 (blue: class 0, red: class 1, grey: ties)")
+                title="Decision regions as the width crosses d = 2 (blue: class 0, red: class 1, grey: ties)")
 
 
 # ------------------------------------------------------------------------------------------------ gallery
@@ -182,7 +184,7 @@ def gallery() -> Demo:
         ex, regions, path = data[example]
         fig, ax = plotting.figure(1, width=5.0, height=4.4)
         r = 5.0 * zoom
-        draw_regions(ax, ex.net, ex.w, _square(r), 161)
+        _draw_regions(ax, ex.net, ex.w, _square(r), 161)
         if ex.slab is not None:
             normal, lo, hi = ex.slab
             xs = np.linspace(-r, r, 2)
@@ -210,8 +212,8 @@ def gallery() -> Demo:
 
 # ------------------------------------------------------------------------------------------------ figures
 def certificate_figure(item: dict | None = None):
-    """The certificate path of a trained width-2 network on the strips (5.4): near the data, all of it, and its
-    image in the hidden layer (the straight segment of the proof inside the half-plane ``V_blue``).
+    """The certificate path of a trained width-2 network on the strips (5.4): near the data, all of it, and
+    its image in the hidden layer (the straight segment of the proof inside the half-plane ``V_blue``).
 
     Parameters
     ----------
@@ -225,12 +227,12 @@ def certificate_figure(item: dict | None = None):
     item = item or trained_nets()["strips (5.4)", 2]
     net, w, X, y, path = item["net"], item["w"], item["X"], item["y"], item["path"]
     fig, (near, far, hidden) = plotting.figure(3, width=4.0, height=3.7)
-    draw_regions(near, net, w, item["window"])
-    draw_data(near, X, y, 4)
+    _draw_regions(near, net, w, item["window"])
+    _draw_data(near, X, y, 4)
     lo, hi = path.min(axis=0), path.max(axis=0)
     span = 1.15 * np.abs(np.vstack([lo, hi])).max(axis=0) + 1.0
     span[0] = max(span[0], 0.2 * span[1])
-    draw_exact(far, item["regions"], (-span[0], span[0], -span[1], span[1]))
+    _draw_exact(far, item["regions"], (-span[0], span[0], -span[1], span[1]))
     r = item["window"][1]
     far.add_patch(Rectangle((-r, -r), 2 * r, 2 * r, fill=False, lw=1, color="k"))
     for ax in (near, far):
@@ -269,7 +271,7 @@ def examples_figure():
     fig, axes = plotting.figure(4, width=3.3, height=3.3)
     for ax, name in zip(axes, names):
         ex, regions, _ = data[name]
-        draw_regions(ax, ex.net, ex.w, _square(7.0), 201)
+        _draw_regions(ax, ex.net, ex.w, _square(7.0), 201)
         normal, lo, hi = ex.slab
         xs = np.linspace(-7, 7, 2)
         for c in (lo, hi):
@@ -283,8 +285,8 @@ def examples_figure():
 
 
 def bridge_data(eps_values=(0.3, 0.1, 0.03, 0.01, 0.003, 0.001)):
-    """For :func:`.decision_regions_examples.bridge_example`: the bound ``(1 - alpha)/(2 eps)`` and the height at
-    which the certificate path crosses ``x_1 = 0``.
+    """For :func:`.decision_regions_examples.bridge_example`: the bound ``(1 - alpha)/(2 eps)`` and the height
+    at which the certificate path crosses ``x_1 = 0``.
 
     Parameters
     ----------
@@ -316,7 +318,7 @@ def bridge_figure():
     ex = dr.bridge_example(0.1)
     path = dr.certificate_path(ex.net, ex.w, *ex.points).points
     fig, (ax, curve) = plotting.figure(2, width=4.2, height=3.6)
-    draw_regions(ax, ex.net, ex.w, (-8, 8, -3, 9), 241)
+    _draw_regions(ax, ex.net, ex.w, (-8, 8, -3, 9), 241)
     ax.plot(*path.T, color="k", lw=1.5, label="certificate path")
     ax.axhline(ex.bridge, color="k", lw=0.7, ls=":", label="bound (1 - alpha)/(2 eps)")
     ax.add_patch(Rectangle((-2, -0.5), 4, 1, fill=False, lw=0.8, color="0.3"))
@@ -351,7 +353,7 @@ def window_figure(item: dict | None = None, extents=(3.0, 30.0, 300.0)):
     net, w = item["net"], item["w"]
     fig, axes = plotting.figure(len(extents), width=3.6, height=3.5)
     for ax, r in zip(axes, extents):
-        draw_regions(ax, net, w, _square(r), 201)
+        _draw_regions(ax, net, w, _square(r), 201)
         if item["path"] is not None:
             ax.plot(*item["path"].T, color="k", lw=1.2)
         grid = dr.grid_components(net, w, 0, _square(r), 201)
@@ -359,7 +361,8 @@ def window_figure(item: dict | None = None, extents=(3.0, 30.0, 300.0)):
     return fig
 
 
-def random_net_counts(widths: tuple, seed: int, n_nets: int = 30, alpha: float = 0.1, scale: float = 2.0) -> dict:
+def random_net_counts(widths: tuple, seed: int, n_nets: int = 30, alpha: float = 0.1,
+                      scale: float = 2.0) -> dict:
     """Exact component statistics of the blue region (class 0) of random leaky-ReLU networks on the plane.
 
     Weights and biases are ``N(0, scale^2)``. A module-level function of plain arguments, for
