@@ -176,6 +176,7 @@ class ExactRegions:
     Attributes
     ----------
     cls : int
+        The class whose region is analysed.
     n_components : int
         Number of connected components of ``C_cls`` in the whole plane (0 if the region is empty).
     components : list of list of int
@@ -190,6 +191,12 @@ class ExactRegions:
         ``R``: every vertex lies in ``[-R/2, R/2]^2``.
     n_cells : int
         Number of activation cells.
+    _cells : list of dict
+        Internal: the inequalities of every activation cell (used by :meth:`component_of` and :meth:`path`).
+    _edges : dict
+        Internal: a point on the common edge of each pair of adjacent pieces of the region.
+    _tol : float
+        Internal: the margin a point needs to count as inside the region.
     """
 
     cls: int

@@ -217,6 +217,15 @@ class LiftExample:
     ``V = {y : |y| > 1}`` is open and connected, but ``f^{-1}(V) = {|x| > 2^(-1/6)}`` is not: Lemma 5.2.2
     fails for ``m = 1 < n = 2``. ``V`` is this book's choice (the thesis's Fig. 5.1, which shows its set, is
     not in the text).
+
+    Attributes
+    ----------
+    M : ndarray, shape (2, 1)
+        The weight ``W^T = (-1, 1)^T``.
+    b : ndarray, shape (2,)
+        The bias ``b = 0``.
+    threshold : float
+        ``2^(-1/6)``: ``f^{-1}(V)`` is ``{|x| > threshold}``.
     """
 
     M: np.ndarray

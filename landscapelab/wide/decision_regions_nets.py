@@ -224,6 +224,27 @@ class Conditions:
 
     ``sigma_min[k]`` is the smallest singular value of ``W_{k+1}`` (the ``min(n_k, n_{k+1})``-th),
     ``ranks[k]`` its numerical rank with the tolerance ``rtol * sigma_max``.
+
+    Attributes
+    ----------
+    widths : tuple of int
+        ``(d, n_1, ..., n_L)``.
+    pyramidal : bool
+        ``d >= n_1 >= ... >= n_{L-1}`` (the hidden widths never grow and none exceeds the input dimension).
+    ranks : tuple of int
+        Numerical rank of each hidden ``W_k``.
+    sigma_min : tuple of float
+        Smallest singular value of each hidden ``W_k``.
+    full_rank : bool
+        Every hidden ``W_k`` has full rank.
+    bijective_onto_R : bool
+        The activation is a continuous bijection of ``R`` onto ``R`` (Theorem 5.2.3).
+    strictly_increasing : bool
+        The activation is continuous and strictly increasing (Theorem 5.2.4).
+    theorem_523 : bool
+        All hypotheses of Theorem 5.2.3 hold.
+    theorem_524 : bool
+        All hypotheses of Theorem 5.2.4 hold.
     """
 
     widths: tuple

@@ -240,7 +240,21 @@ def densify(points, resolution: float) -> np.ndarray:
 
 @dataclass
 class PathCheck:
-    """What :func:`check_path` measured along a path."""
+    """What :func:`check_path` measured along a path.
+
+    Attributes
+    ----------
+    n_points : int
+        Number of points evaluated.
+    resolution : float
+        Largest distance between consecutive evaluated points.
+    min_margin : float
+        Smallest class margin ``f_cls - max_{j != cls} f_j`` (Definition 5.2.1) over the points.
+    same_class : bool
+        Every evaluated point lies in ``C_cls`` (margin > 0).
+    max_norm : float
+        Largest norm of an evaluated point.
+    """
 
     n_points: int
     resolution: float
