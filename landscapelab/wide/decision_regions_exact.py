@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._validate import as_float_array
+from .._validate import as_float_array, positive_number
 from ..nets import MLP
-from .decision_regions_nets import _check_class, layers, negative_slope
+from .decision_regions_nets import _check_class, _check_net, layers, negative_slope
 
 __all__ = ["ExactRegions", "exact_components"]
 
@@ -304,6 +304,9 @@ def exact_components(net: MLP, w, cls: int, tol: float = 1e-9, box: float = 8.0)
     -------
     ExactRegions
     """
+    _check_net(net)
+    tol = positive_number(tol, "tol", allow_zero=True)
+    box = positive_number(box, "box")
     if net.d_in != 2:
         raise ValueError(f"net: exact_components works on the plane (d_in = 2), got d_in = {net.d_in}")
     slope = negative_slope(net.activation)

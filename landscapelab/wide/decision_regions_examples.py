@@ -21,6 +21,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .._validate import as_float_array, positive_int, positive_number, probability
 from ..nets import MLP
 from .decision_regions_nets import leaky_relu
 
@@ -108,8 +109,9 @@ def low_rank_example(alpha: float = 0.1, as_printed: bool = False) -> Example:
     Example
         Class 0 is blue, class 1 red.
     """
-    if not 0 < alpha < 1:
-        raise ValueError(f"alpha: expected 0 < alpha < 1, got {alpha!r}")
+    alpha = probability(alpha, "alpha")
+    if not isinstance(as_printed, (bool, np.bool_)):
+        raise TypeError(f"as_printed: expected True or False, got {as_printed!r}")
     if as_printed:
         pairs = [([[1, 0], [-1, 0]], [-1, -1]), ([[1, 1], [0, 0]], [0, -2 * alpha])]
     else:
@@ -164,10 +166,8 @@ def wider_than_input_example(d: int = 2, alpha: float = 0.1) -> Example:
     -------
     Example
     """
-    if isinstance(d, bool) or not isinstance(d, int) or d < 1:
-        raise ValueError(f"d: expected a positive integer, got {d!r}")
-    if not 0 < alpha < 1:
-        raise ValueError(f"alpha: expected 0 < alpha < 1, got {alpha!r}")
+    d = positive_int(d, "d")
+    alpha = probability(alpha, "alpha")
     M1 = np.zeros((d + 1, d))
     M1[0, 0], M1[1, 0] = 1.0, -1.0
     M1[2:, 1:] = np.eye(d - 1)
@@ -200,10 +200,8 @@ def bridge_example(eps: float = 0.05, alpha: float = 0.1) -> Example:
     Example
         ``bridge`` holds the height ``(1 - alpha) / (2 eps)``.
     """
-    if not eps > 0:
-        raise ValueError(f"eps: expected a positive number, got {eps!r}")
-    if not 0 < alpha < 1:
-        raise ValueError(f"alpha: expected 0 < alpha < 1, got {alpha!r}")
+    eps = positive_number(eps, "eps")
+    alpha = probability(alpha, "alpha")
     net, w = _net([2, 2, 2], leaky_relu(alpha),
                   [([[1, eps], [-1, eps]], [0, 0]), ([[1, 1], [0, 0]], [alpha - 1, 0])])
     return Example(f"bridge, eps = {eps:g}", "Section 5.3.5 (2-D version)", net, w, 0, "none", None,
@@ -244,7 +242,7 @@ class LiftExample:
         -------
         ndarray, shape (n, 2)
         """
-        x = np.asarray(x, dtype=float).reshape(-1, 1)
+        x = as_float_array(x, "x").reshape(-1, 1)
         return (x @ self.M.T + self.b) ** 3
 
     @staticmethod
@@ -260,7 +258,10 @@ class LiftExample:
         -------
         ndarray of bool, shape (n,)
         """
-        return np.linalg.norm(np.atleast_2d(Y), axis=1) > 1.0
+        Y = np.atleast_2d(as_float_array(Y, "Y"))
+        if Y.ndim != 2 or Y.shape[1] != 2:
+            raise ValueError(f"Y: expected points of the plane, shape (n, 2) or (2,), got {Y.shape}")
+        return np.linalg.norm(Y, axis=1) > 1.0
 
 
 def cubic_lift_example() -> LiftExample:

@@ -14,18 +14,15 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import ndimage
 
-from .._validate import positive_int
+from .._validate import as_float_array, positive_int
 from ..nets import MLP
-from .decision_regions_nets import _check_class, predict
+from .decision_regions_nets import _check_class, _check_net, predict
 
 __all__ = ["class_image", "GridCount", "grid_components"]
 
 
 def _window(window):
-    try:
-        x0, x1, y0, y1 = (float(v) for v in window)
-    except (TypeError, ValueError):
-        raise ValueError(f"window: expected (x_min, x_max, y_min, y_max), got {window!r}") from None
+    x0, x1, y0, y1 = (float(v) for v in as_float_array(window, "window", shape=(4,)))
     if not (x0 < x1 and y0 < y1):
         raise ValueError(f"window: expected x_min < x_max and y_min < y_max, got {window!r}")
     return x0, x1, y0, y1
@@ -52,7 +49,7 @@ def class_image(net: MLP, w, window, resolution: int = 301) -> tuple[np.ndarray,
     labels : ndarray of int, shape (len(ys), len(xs))
         ``labels[i, j]`` is the class at ``(xs[j], ys[i])``.
     """
-    if net.d_in != 2:
+    if _check_net(net).d_in != 2:
         raise ValueError(f"net: expected d_in = 2, got {net.d_in}")
     if isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer)) or resolution < 2:
         raise ValueError(f"resolution: expected an integer >= 2, got {resolution!r}")

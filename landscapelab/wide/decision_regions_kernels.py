@@ -11,8 +11,12 @@ b_2]`` (rows of ``M_k`` contiguous). ``gradient`` and ``adam`` pick the twin whe
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 from numba import config, njit
+
+from .._validate import as_float_array, positive_int, positive_number
 
 __all__ = ["gradient", "adam", "gradient_reference", "adam_reference"]
 
@@ -105,6 +109,13 @@ def gradient_reference(X, Y, w, n1, slope, g):
     -------
     float
     """
+    X, Y, w_checked, n1, slope = _arrays(X, Y, w, n1, slope)
+    if not (isinstance(g, np.ndarray) and g.shape == w_checked.shape and g.dtype == np.float64):
+        raise TypeError(f"g: expected a float64 array of shape {w_checked.shape} to write into")
+    return _gradient_numpy(X, Y, w_checked, n1, slope, g)
+
+
+def _gradient_numpy(X, Y, w, n1, slope, g):
     n, d = X.shape
     m = Y.shape[1]
     o1, o2 = n1 * d, n1 * d + n1
@@ -139,19 +150,37 @@ def adam_reference(X, Y, w0, n1, slope, steps, lr, w):
     -------
     float
     """
+    X, Y, w0, n1, slope = _arrays(X, Y, w0, n1, slope, "w0")
+    steps, lr = positive_int(steps, "steps"), positive_number(lr, "lr")
+    if not (isinstance(w, np.ndarray) and w.shape == w0.shape and w.dtype == np.float64):
+        raise TypeError(f"w: expected a float64 array of shape {w0.shape} to write into")
+    return _adam_numpy(X, Y, w0, n1, slope, steps, lr, w)
+
+
+def _adam_numpy(X, Y, w0, n1, slope, steps, lr, w):
     w[:] = w0
     mom, var, g = np.zeros(w.size), np.zeros(w.size), np.empty(w.size)
     for t in range(1, steps + 1):
-        gradient_reference(X, Y, w, n1, slope, g)
+        _gradient_numpy(X, Y, w, n1, slope, g)
         mom = 0.9 * mom + 0.1 * g
         var = 0.999 * var + 0.001 * g * g
         w -= lr * (mom / (1.0 - 0.9 ** t)) / (np.sqrt(var / (1.0 - 0.999 ** t)) + 1e-8)
-    return gradient_reference(X, Y, w, n1, slope, g)
+    return _gradient_numpy(X, Y, w, n1, slope, g)
 
 
-def _arrays(X, Y, w):
+def _arrays(X, Y, w, n1, slope, w_name="w"):
+    """Checked, contiguous float64 copies (the kernels index ``w`` by the layout, so its length must match)."""
+    X = as_float_array(X, "X", ndim=2)
+    Y = as_float_array(Y, "Y", shape=(X.shape[0], None))
+    n1 = positive_int(n1, "n1")
+    if isinstance(slope, (bool, str, bytes)) or not isinstance(slope, numbers.Real) or not np.isfinite(slope):
+        raise TypeError(f"slope: expected a finite real number, got {slope!r}")
+    (n, d), m = X.shape, Y.shape[1]
+    w = as_float_array(w, w_name, shape=(n1 * (d + 1) + m * (n1 + 1),))
+    if n == 0 or m == 0:
+        raise ValueError(f"X, Y: expected at least one sample and one class, got shapes {X.shape} and {Y.shape}")
     return (np.ascontiguousarray(X, dtype=np.float64), np.ascontiguousarray(Y, dtype=np.float64),
-            np.ascontiguousarray(w, dtype=np.float64))
+            np.ascontiguousarray(w, dtype=np.float64), n1, float(slope))
 
 
 def gradient(X, Y, w, n1: int, slope: float) -> tuple[float, np.ndarray]:
@@ -174,10 +203,10 @@ def gradient(X, Y, w, n1: int, slope: float) -> tuple[float, np.ndarray]:
     -------
     (float, ndarray)
     """
-    X, Y, w = _arrays(X, Y, w)
+    X, Y, w, n1, slope = _arrays(X, Y, w, n1, slope)
     g = np.empty_like(w)
-    fn = gradient_reference if config.DISABLE_JIT else _gradient_kernel
-    return float(fn(X, Y, w, int(n1), float(slope), g)), g
+    fn = _gradient_numpy if config.DISABLE_JIT else _gradient_kernel
+    return float(fn(X, Y, w, n1, slope, g)), g
 
 
 def adam(X, Y, w0, n1: int, slope: float, steps: int, lr: float) -> tuple[np.ndarray, float]:
@@ -199,8 +228,9 @@ def adam(X, Y, w0, n1: int, slope: float, steps: int, lr: float) -> tuple[np.nda
     (ndarray, float)
         Final parameters and loss.
     """
-    X, Y, w0 = _arrays(X, Y, w0)
+    X, Y, w0, n1, slope = _arrays(X, Y, w0, n1, slope, "w0")
+    steps, lr = positive_int(steps, "steps"), positive_number(lr, "lr")
     w = np.empty_like(w0)
-    fn = adam_reference if config.DISABLE_JIT else _adam_kernel
-    loss = fn(X, Y, w0, int(n1), float(slope), int(steps), float(lr), w)
+    fn = _adam_numpy if config.DISABLE_JIT else _adam_kernel
+    loss = fn(X, Y, w0, n1, slope, steps, lr, w)
     return w, float(loss)

@@ -18,7 +18,7 @@ import autograd.numpy as anp
 import numpy as np
 
 from .. import activations as _activations
-from .._validate import as_float_array
+from .._validate import as_float_array, positive_number
 from ..activations import Activation
 from ..nets import MLP
 
@@ -183,7 +183,7 @@ def margins(net: MLP, w, X, cls: int) -> np.ndarray:
     ndarray, shape (n,)
     """
     cls = _check_class(net, cls)
-    out = np.asarray(net(w, as_float_array(X, "X", ndim=2)))
+    out = np.asarray(net(w, as_float_array(X, "X", shape=(None, net.d_in))))
     if out.shape[1] == 1:
         raise ValueError("net: decision regions need at least two outputs")
     others = np.delete(out, cls, axis=1)
@@ -206,13 +206,29 @@ def predict(net: MLP, w, X) -> np.ndarray:
     -------
     ndarray of int, shape (n,)
     """
-    out = np.asarray(net(w, as_float_array(X, "X", ndim=2)))
+    _check_net(net)
+    out = np.asarray(net(w, as_float_array(X, "X", shape=(None, net.d_in))))
     top = out.argmax(axis=1)
     ordered = np.sort(out, axis=1)
     return np.where(ordered[:, -1] > ordered[:, -2], top, -1)
 
 
+def _check_net(net) -> MLP:
+    if not isinstance(net, MLP):
+        raise TypeError(f"net: expected a landscapelab.MLP, got {type(net).__name__}")
+    return net
+
+
+def _finite_real(value, name: str) -> float:
+    if isinstance(value, (bool, str, bytes)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name}: expected a finite real number, got {value!r} ({type(value).__name__})")
+    if not math.isfinite(value):
+        raise ValueError(f"{name}: expected a finite real number, got {value!r}")
+    return float(value)
+
+
 def _check_class(net, cls) -> int:
+    _check_net(net)
     if isinstance(cls, bool) or not isinstance(cls, (int, np.integer)) or not 0 <= cls < net.d_out:
         raise ValueError(f"cls: expected a class index in 0..{net.d_out - 1}, got {cls!r}")
     return int(cls)
@@ -277,6 +293,7 @@ def theorem_conditions(net: MLP, w, rtol: float = 1e-10) -> Conditions:
     Conditions
     """
     mats = layers(net, w)[:-1]
+    rtol = positive_number(rtol, "rtol")
     widths = net.widths
     pyramidal = all(a >= b for a, b in zip(widths[:-2], widths[1:-1]))
     ranks, smin = [], []

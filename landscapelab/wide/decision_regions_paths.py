@@ -31,9 +31,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._validate import as_float_array
+from .._validate import as_float_array, positive_int, positive_number
 from ..nets import MLP
-from .decision_regions_nets import (_check_class, inverse_activation, layers, margins, negative_slope,
+from .decision_regions_nets import (_check_class, _check_net, inverse_activation, layers, margins, negative_slope,
                                     theorem_conditions)
 
 __all__ = ["CertificatePath", "certificate_path", "PathCheck", "check_path", "polyline_margin", "densify"]
@@ -158,9 +158,13 @@ def certificate_path(net: MLP, w, xa, xb, resolution: float | None = None, max_p
     -------
     CertificatePath
     """
+    _check_net(net)
     xa = as_float_array(xa, "xa", shape=(net.d_in,))
     xb = as_float_array(xb, "xb", shape=(net.d_in,))
     mats = layers(net, w)
+    if resolution is not None:
+        resolution = positive_number(resolution, "resolution")
+    max_points = positive_int(max_points, "max_points")
     if net.depth == 0:
         raise ValueError("net: the network has no hidden layer; its decision regions are convex")
     if check:
@@ -228,8 +232,7 @@ def densify(points, resolution: float) -> np.ndarray:
     ndarray, shape (n, d)
     """
     P = as_float_array(points, "points", ndim=2)
-    if not resolution > 0:
-        raise ValueError(f"resolution: expected a positive number, got {resolution!r}")
+    resolution = positive_number(resolution, "resolution")
     pieces = [P[:1]]
     for p, q in zip(P[:-1], P[1:]):
         n = max(1, int(math.ceil(np.linalg.norm(q - p) / resolution)))

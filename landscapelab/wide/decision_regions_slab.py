@@ -15,9 +15,9 @@ import math
 import numpy as np
 from scipy.optimize import linprog
 
-from .._validate import as_float_array
+from .._validate import as_float_array, positive_number
 from ..nets import MLP
-from .decision_regions_nets import _check_class, layers, negative_slope
+from .decision_regions_nets import _check_class, _finite_real, layers, negative_slope
 
 __all__ = ["slab_max_margin", "separates"]
 
@@ -69,7 +69,9 @@ def slab_max_margin(net: MLP, w, cls: int, normal, lo: float, hi: float, cap: fl
                          f"{net.activation.name!r}")
     d = net.d_in
     normal = as_float_array(normal, "normal", shape=(d,))
-    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+    lo, hi = _finite_real(lo, "lo"), _finite_real(hi, "hi")
+    cap = positive_number(cap, "cap")
+    if not lo < hi:
         raise ValueError(f"lo, hi: expected finite lo < hi, got {lo!r}, {hi!r}")
     mats = layers(net, w)
     best = -math.inf
@@ -123,6 +125,9 @@ def separates(net: MLP, w, cls: int, normal, lo: float, hi: float, xa, xb, tol: 
     -------
     bool
     """
+    cls = _check_class(net, cls)
+    tol = positive_number(tol, "tol", allow_zero=True)
+    lo, hi = _finite_real(lo, "lo"), _finite_real(hi, "hi")
     normal = as_float_array(normal, "normal", shape=(net.d_in,))
     X = np.vstack([as_float_array(xa, "xa", shape=(net.d_in,)), as_float_array(xb, "xb", shape=(net.d_in,))])
     out = np.asarray(net(w, X))

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..losses import loss_function
 from ..nets import MLP
-from .._validate import positive_int
+from .._validate import as_float_array, positive_int, positive_number
 from . import decision_regions_kernels as kernels
 from .decision_regions_nets import leaky_relu, negative_slope, predict
 
@@ -92,7 +92,8 @@ def xor_data(n: int = 400, seed: int = 0, gap: float = 0.1) -> tuple[np.ndarray,
     y : ndarray of int, shape (n,)
     """
     n = positive_int(n, "n")
-    if not 0 <= gap < 1:
+    gap = positive_number(gap, "gap", allow_zero=True)
+    if not gap < 1:
         raise ValueError(f"gap: expected 0 <= gap < 1, got {gap!r}")
     rng = np.random.default_rng(seed)
     X = np.empty((0, 2))
@@ -135,9 +136,15 @@ def train_classifier(net: MLP, X, y, seed: int = 0, steps: int = 3000, lr: float
         The trained flat parameter vector.
     """
     steps = positive_int(steps, "steps")
-    if not lr > 0:
-        raise ValueError(f"lr: expected a positive number, got {lr!r}")
-    f = loss_function(net, X, np.asarray(y), loss="cross_entropy", scale=1.0 / len(y))
+    lr = positive_number(lr, "lr")
+    if not isinstance(net, MLP):
+        raise TypeError(f"net: expected a landscapelab.MLP, got {type(net).__name__}")
+    X = as_float_array(X, "X", shape=(None, net.d_in))
+    labels = as_float_array(y, "y", shape=(len(X),))
+    if not (np.all(labels == np.round(labels)) and labels.min() >= 0 and labels.max() < net.d_out):
+        raise ValueError(f"y: expected class indices in 0..{net.d_out - 1}")
+    y = labels.astype(int)
+    f = loss_function(net, X, y, loss="cross_entropy", scale=1.0 / len(y))
     w = net.init(seed=seed)
     slope = negative_slope(net.activation)
     if net.depth == 1 and slope is not None and net.bias and net.parametrization == "standard" \
@@ -180,6 +187,9 @@ def trained_classifier(dataset: str, widths: tuple, seed: int, alpha: float = 0.
     """
     if dataset not in DATASETS:
         raise ValueError(f"dataset: expected one of {sorted(DATASETS)}, got {dataset!r}")
+    alpha = positive_number(alpha, "alpha", allow_zero=True)
+    if alpha > 1:
+        raise ValueError(f"alpha: expected a leaky-ReLU slope in [0, 1], got {alpha!r}")
     X, y = DATASETS[dataset](n, 0)
     net = MLP(list(widths), activation=leaky_relu(alpha))
     w = train_classifier(net, X, y, seed=seed, steps=steps)
