@@ -214,8 +214,9 @@ def trained_narrow() -> Result:
     out = np.asarray(net(w, dr.densify(path.points, 0.05)))
     p_blue = 1.0 / (1.0 + np.exp(out[:, 1] - out[:, 0]))
     far = np.abs(path.points).max()
-    return Result(f"{errors} training errors; path in region: {margin > 0}; path reaches |x| = {far:.0f}; "
-                  f"p(blue) >= {p_blue.min():.3f} along it",
+    # training amplifies round-off, so the row reports the statements, not the digits of this machine
+    return Result(f"<= 2 training errors: {errors <= 2}; path in region: {margin > 0}; path reaches |x| > 10: "
+                  f"{far > 10}; p(blue) > 0.9 along it: {p_blue.min() > 0.9}",
                   "connected, path leaves the data window (|x| <= 2)",
                   errors <= 2 and margin > 0 and far > 10)
 
@@ -229,8 +230,8 @@ def grid_overcounts() -> Result:
     path = regions.path(left, right)
     grid = dr.grid_components(net, w, 0, (-3, 3, -3, 3), 201)
     ok = regions.n_components == 1 and dr.polyline_margin(net, w, path, 0) > 0 and grid.n_components == 2
-    return Result(f"{errors} errors; exact: {regions.n_components} (path verified); grid on [-3, 3]^2: "
-                  f"{grid.n_components}", "exact 1, grid 2", ok)
+    return Result(f"<= 1 training error: {errors <= 1}; exact: {regions.n_components} (path verified); "
+                  f"grid on [-3, 3]^2: {grid.n_components}", "exact 1, grid 2", ok)
 
 
 @claim(CHAPTER, "Wider than d, a trained net separates the two disks: 2 bounded components, LP slab between")
@@ -246,7 +247,7 @@ def trained_wide() -> Result:
         lo, hi = spans[0][1], spans[1][0]
         pad = 0.25 * (hi - lo)
         sep = dr.separates(net, w, 0, np.array([1.0, 0.0]), lo + pad, hi - pad, *regions.points[:2])
-    return Result(f"{errors} errors; exact: {regions.n_components} blue components, bounded: "
+    return Result(f"<= 1 training error: {errors <= 1}; exact: {regions.n_components} blue components, bounded: "
                   f"{regions.bounded}; "
                   f"vertical slab between them free of blue (LP): {sep}", "2 bounded components, True",
                   regions.n_components == 2 and all(regions.bounded) and sep)
