@@ -105,7 +105,7 @@ def _analyse(net, w, X, y, errors):
     if len(left) and len(right):
         a, b = left[np.argmin(left[:, 0])], right[np.argmax(right[:, 0])]
         if dr.theorem_conditions(net, w).theorem_523:
-            path, kind = dr.certificate_path(net, w, a, b).points, "certificate path (Theorem 5.2.3)"
+            path, kind = dr.certificate_path(net, w, a, b).points, "certificate path (thesis Thm 5.2.3)"
         elif regions.component_of(a) == regions.component_of(b) >= 0:
             path, kind = regions.path(a, b), "path from the exact analysis"
     return dict(net=net, w=w, errors=errors, regions=regions, grid=grid, path=path, path_kind=kind, X=X, y=y,
@@ -124,7 +124,7 @@ def explorer() -> Demo:
 
     def draw(dataset, width):
         item = data[dataset, width]
-        fig, (near, far) = plotting.figure(2, width=4.3, height=3.9)
+        fig, (near, far) = plotting.figure(2, width=3.55, height=3.7)
         _draw_regions(near, item["net"], item["w"], item["window"], 161)
         _draw_data(near, item["X"], item["y"], 4)
         path = item["path"]
@@ -135,20 +135,25 @@ def explorer() -> Demo:
         if path is not None:
             for ax in (near, far):
                 ax.plot(*path.T, color="k", lw=1.5, label=item["path_kind"])
-            near.legend(loc="lower left", fontsize=7, framealpha=0.9)
+            near.legend(loc="lower left", fontsize=7.5, framealpha=0.9)
         else:
             far.scatter(*item["regions"].points.T, marker="x", color="k", zorder=4,
                         label="one point per component")
-            far.legend(loc="lower left", fontsize=7, framealpha=0.9)
+            far.legend(loc="lower left", fontsize=7.5, framealpha=0.9)
         n = item["regions"].n_components
-        near.set_title(f"n_1 = {width} (d = 2), {item['errors']} training errors\n"
+        near.set_title(f"$n_1$ = {width} ($d$ = 2), {item['errors']} training errors\n"
                        f"grid count in this window: {item['grid'].n_components}", fontsize=9)
-        far.set_title(f"[-{extent:.3g}, {extent:.3g}]^2, exact polygons (black square: left view)\n"
+        far.set_title(f"[−{extent:.3g}, {extent:.3g}]², exact polygons\n"
                       f"exact: blue region has {n} component{'s' if n != 1 else ''}", fontsize=9)
         return fig
 
-    return Demo(draw, {"dataset": list(DATASETS), "width": list(WIDTHS)}, defaults={"dataset": DATASETS[0],
-                                                                                       "width": 2},
+    return Demo(draw, {"dataset": list(DATASETS), "width": list(WIDTHS)},
+                defaults={"dataset": DATASETS[0], "width": 2}, labels={"dataset": "data", "width": "n₁"},
+                alt="Two panels of a trained network's decision regions (blue class 0, red class 1): left, the "
+                    "data window with the training points and the grid count; right, a window holding every "
+                    "vertex of the network's linear pieces, drawn as exact polygons, with the data window as a "
+                    "black square, the path joining the two blue pieces in black, or a cross on each component "
+                    "when the blue region is disconnected.",
                 title="Decision regions as the width crosses d = 2 (blue: class 0, red: class 1, grey: ties)")
 
 
@@ -196,8 +201,8 @@ def gallery() -> Demo:
                     ax.axvline(c / normal[0], color="k", lw=0.8, ls="--")
         if path is not None:
             ax.plot(*path.T, color="k", lw=1.5, label="certificate path")
-            ax.axhline(ex.bridge, color="k", lw=0.6, ls=":", label="bridge height (1 - alpha)/(2 eps)")
-            ax.legend(loc="lower left", fontsize=7, framealpha=0.9)
+            ax.axhline(ex.bridge, color="k", lw=0.6, ls=":", label="bridge height (1 − α)/(2ε)")
+            ax.legend(loc="lower left", fontsize=7.5, framealpha=0.9)
         ax.scatter(*ex.points.T, color="k", s=25, zorder=4)
         grid = dr.grid_components(ex.net, ex.w, ex.cls, _square(r), 161)
         ax.set_title(f"{ex.name}: drops {ex.hypothesis}\nclass {ex.cls}: exact {regions.n_components} "
@@ -206,7 +211,11 @@ def gallery() -> Demo:
         ax.set_ylim(-r, r)
         return fig
 
-    return Demo(draw, {"example": list(data), "zoom": [1, 10]},
+    return Demo(draw, {"example": list(data), "zoom": [1, 10]}, labels={"example": "example", "zoom": "zoom"},
+                alt="The decision regions of one of the thesis's exact examples on a square window (class 0 light "
+                    "blue, other class light red), with two black points of one region, the dashed lines of a "
+                    "slab that the region never enters, and for the bridges the certificate path climbing over "
+                    "the red strip; the title gives the exact component count and the grid count.",
                 title="Chapter 5's exact examples (dashed: a slab that no point of the region enters)")
 
 
@@ -320,18 +329,18 @@ def bridge_figure():
     fig, (ax, curve) = plotting.figure(2, width=4.2, height=3.6)
     _draw_regions(ax, ex.net, ex.w, (-8, 8, -3, 9), 241)
     ax.plot(*path.T, color="k", lw=1.5, label="certificate path")
-    ax.axhline(ex.bridge, color="k", lw=0.7, ls=":", label="bound (1 - alpha)/(2 eps)")
+    ax.axhline(ex.bridge, color="k", lw=0.7, ls=":", label="bound (1 − α)/(2ε)")
     ax.add_patch(Rectangle((-2, -0.5), 4, 1, fill=False, lw=0.8, color="0.3"))
-    ax.legend(loc="lower left", fontsize=7, framealpha=0.9)
-    ax.set_title("eps = 0.1: blue (class 0) joins above the red strip", fontsize=9)
+    ax.legend(loc="lower left", fontsize=7.5, framealpha=0.9)
+    ax.set_title("ε = 0.1: blue (class 0) joins above the red strip", fontsize=9)
     rows = bridge_data()
     eps = np.array([r[0] for r in rows])
-    curve.loglog(eps, [r[1] for r in rows], "o-", label="lower bound (1 - alpha)/(2 eps)")
-    curve.loglog(eps, [r[2] for r in rows], "s--", label="certificate path crosses x_1 = 0 at")
+    curve.loglog(eps, [r[1] for r in rows], "o-", label="lower bound (1 − α)/(2ε)")
+    curve.loglog(eps, [r[2] for r in rows], "s--", label="certificate path crosses $x_1$ = 0 at")
     curve.set_xlabel("tilt eps of the first layer")
     curve.set_ylabel("height $x_2$ of the bridge")
-    curve.legend(fontsize=7)
-    curve.set_title("the bridge moves out like 1/eps but stays", fontsize=9)
+    curve.legend(fontsize=7.5)
+    curve.set_title("the bridge moves out like 1/ε but stays", fontsize=9)
     return fig
 
 
@@ -357,7 +366,7 @@ def window_figure(item: dict | None = None, extents=(3.0, 30.0, 300.0)):
         if item["path"] is not None:
             ax.plot(*item["path"].T, color="k", lw=1.2)
         grid = dr.grid_components(net, w, 0, _square(r), 201)
-        ax.set_title(f"[-{r:g}, {r:g}]^2 at 201^2: {grid.n_components} blue component(s)", fontsize=9)
+        ax.set_title(f"[−{r:g}, {r:g}]² at 201²: {grid.n_components} blue component(s)", fontsize=9)
     return fig
 
 
