@@ -19,6 +19,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
+import matplotlib.pyplot as plt
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Polygon, Rectangle
 
@@ -235,7 +236,7 @@ def certificate_figure(item: dict | None = None):
     """
     item = item or trained_nets()["strips (5.4)", 2]
     net, w, X, y, path = item["net"], item["w"], item["X"], item["y"], item["path"]
-    fig, (near, far, hidden) = plotting.figure(3, width=4.0, height=3.7)
+    fig, (near, far, hidden) = plotting.figure(3, width=2.37, height=2.6)
     _draw_regions(near, net, w, item["window"])
     _draw_data(near, X, y, 4)
     lo, hi = path.min(axis=0), path.max(axis=0)
@@ -247,8 +248,8 @@ def certificate_figure(item: dict | None = None):
     for ax in (near, far):
         ax.plot(*path.T, color="k", lw=1.5)
         ax.scatter(*path[[0, -1]].T, color="k", s=20, zorder=4)
-    near.set_title("near the data", fontsize=9)
-    far.set_title("the whole path (exact polygons; note the axes)", fontsize=9)
+    near.set_title("near the data", fontsize=8)
+    far.set_title("the whole path (note the axes)", fontsize=8)
     H = np.asarray(net.features(w, X))
     Hp = np.asarray(net.features(w, dr.densify(path, span.max() / 500)))
     (M2, b2) = net.unflatten(w)[1]
@@ -264,8 +265,17 @@ def certificate_figure(item: dict | None = None):
     hidden.plot(*Hp.T, color="k", lw=1.5)
     hidden.set_xlabel("hidden unit 1, $f_1(x)_1$")
     hidden.set_ylabel("hidden unit 2, $f_1(x)_2$")
-    hidden.set_title("hidden layer: the path's image is a segment in $V_{blue}$", fontsize=9)
+    hidden.set_title("hidden layer: a straight segment", fontsize=8)
+    _small_ticks(near, far, hidden)
     return fig
+
+
+def _small_ticks(*axes):
+    """8-pt tick and axis labels for panels about 2.4 in wide (a three-panel figure in the 7.1 in column)."""
+    for ax in axes:
+        ax.tick_params(labelsize=8)
+        ax.xaxis.label.set_size(8)
+        ax.yaxis.label.set_size(8)
 
 
 def examples_figure():
@@ -277,8 +287,8 @@ def examples_figure():
     """
     names = ["non-pyramidal (5.3)", "low rank (5.4), corrected", "ReLU (5.5)", "width d + 1"]
     data = gallery_data()
-    fig, axes = plotting.figure(4, width=3.3, height=3.3)
-    for ax, name in zip(axes, names):
+    fig, axes = plt.subplots(2, 2, figsize=(7.0, 6.4), layout="constrained")
+    for ax, name in zip(axes.ravel(), names):
         ex, regions, _ = data[name]
         _draw_regions(ax, ex.net, ex.w, _square(7.0), 201)
         normal, lo, hi = ex.slab
@@ -289,7 +299,8 @@ def examples_figure():
             else:
                 ax.axvline(c / normal[0], color="k", lw=0.8, ls="--")
         ax.scatter(*ex.points.T, color="k", s=20, zorder=4)
-        ax.set_title(f"{name}\nno {ex.hypothesis}: {regions.n_components} components", fontsize=9)
+        dropped = ex.hypothesis.replace("sigma", "σ").replace("n_1", "n₁")
+        ax.set_title(f"{name}\nno {dropped}: {regions.n_components} components", fontsize=9)
     return fig
 
 
@@ -326,18 +337,18 @@ def bridge_figure():
     """
     ex = dr.bridge_example(0.1)
     path = dr.certificate_path(ex.net, ex.w, *ex.points).points
-    fig, (ax, curve) = plotting.figure(2, width=4.2, height=3.6)
+    fig, (ax, curve) = plotting.figure(2, width=3.55, height=3.3)
     _draw_regions(ax, ex.net, ex.w, (-8, 8, -3, 9), 241)
     ax.plot(*path.T, color="k", lw=1.5, label="certificate path")
     ax.axhline(ex.bridge, color="k", lw=0.7, ls=":", label="bound (1 − α)/(2ε)")
     ax.add_patch(Rectangle((-2, -0.5), 4, 1, fill=False, lw=0.8, color="0.3"))
     ax.legend(loc="lower left", fontsize=7.5, framealpha=0.9)
-    ax.set_title("ε = 0.1: blue (class 0) joins above the red strip", fontsize=9)
+    ax.set_title("ε = 0.1: blue joins above the red strip", fontsize=9)
     rows = bridge_data()
     eps = np.array([r[0] for r in rows])
     curve.loglog(eps, [r[1] for r in rows], "o-", label="lower bound (1 − α)/(2ε)")
     curve.loglog(eps, [r[2] for r in rows], "s--", label="certificate path crosses $x_1$ = 0 at")
-    curve.set_xlabel("tilt eps of the first layer")
+    curve.set_xlabel("tilt ε of the first layer")
     curve.set_ylabel("height $x_2$ of the bridge")
     curve.legend(fontsize=7.5)
     curve.set_title("the bridge moves out like 1/ε but stays", fontsize=9)
@@ -360,13 +371,14 @@ def window_figure(item: dict | None = None, extents=(3.0, 30.0, 300.0)):
     """
     item = item or trained_nets()["strips (5.4)", 10]
     net, w = item["net"], item["w"]
-    fig, axes = plotting.figure(len(extents), width=3.6, height=3.5)
+    fig, axes = plotting.figure(len(extents), width=7.1 / len(extents), height=2.6)
     for ax, r in zip(axes, extents):
         _draw_regions(ax, net, w, _square(r), 201)
         if item["path"] is not None:
             ax.plot(*item["path"].T, color="k", lw=1.2)
         grid = dr.grid_components(net, w, 0, _square(r), 201)
-        ax.set_title(f"[−{r:g}, {r:g}]² at 201²: {grid.n_components} blue component(s)", fontsize=9)
+        ax.set_title(f"[−{r:g}, {r:g}]²: grid count {grid.n_components}", fontsize=8)
+    _small_ticks(*axes)
     return fig
 
 
