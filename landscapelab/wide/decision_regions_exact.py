@@ -289,7 +289,8 @@ def exact_components(net: MLP, w, cls: int, tol: float = 1e-9, box: float = 8.0)
     Parameters
     ----------
     net : MLP
-        ``d_in = 2``, activation ``relu``, ``identity`` or a leaky ReLU (:func:`.leaky_relu`), any depth.
+        ``d_in = 2``, activation ``relu``, ``identity`` or a leaky ReLU
+        (:func:`.decision_regions_nets.leaky_relu`), any depth.
     w : array_like
         Flat parameter vector.
     cls : int
