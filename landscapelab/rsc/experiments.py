@@ -1,0 +1,229 @@
+"""The chapter's measurements, one module-level function per kind, for :func:`landscapelab.sweep`.
+
+Each function builds its own problem from its arguments and a seed (so it can run in another process and its
+result can be cached on disk) and returns a dict. The settings follow the chapter:
+
+* :func:`hessian_point`: ``||grad^2 f(theta_0; x)||`` at one input against the bounds of Theorem 4.1 and
+  Lemma 4.1 (width sweeps, depth sweeps);
+* :func:`gbar_point`: ``||gbar||^2`` at initialisation for centred or shifted data (Definition 5.2, Remark 5.5);
+* :func:`cone_point`: the loss Hessian at initialisation split into Gauss-Newton and residual parts, its
+  curvature inside the cone and the critical angle (Theorem 5.1);
+* :func:`gd_point`: a gradient-descent run with :func:`~landscapelab.rsc.training.step_analysis` along the way
+  (Theorems 5.1-5.3, Assumption 4).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+
+from ..curvature import hessian_operator, model_hessian_operator, eigenvalues
+from ..curvature.lanczos import ConvergenceWarning
+from .cone import ConeCurvature, cone_directions, plugin_kappa
+from .constants import Bounds, c_H
+from .derivatives import (average_gradient, cross_block_norm, gradient_blocks, hidden_layer_norms,
+                          residual_operator)
+from .model import init_params, loss, make_data, network, sigma1_from_sigma0
+from .training import gradient_descent
+
+__all__ = ["D", "LANCZOS_BUDGET", "hessian_point", "gbar_point", "cone_point", "gd_point", "COS_GRID"]
+
+#: Input dimension of every experiment of the chapter.
+D = 32
+#: Krylov vectors for ``||grad^2 f||`` (the values are then within 0.5% of converged ones; see the tests).
+LANCZOS_BUDGET = 30
+#: Cosines at which :func:`cone_point` records the boundary curvature.
+COS_GRID = tuple(np.round(np.linspace(0.0, 1.0, 41), 6).tolist())
+
+
+def _init(net, sigma: float, kind: str, seed: int, last_layer: str = "unit"):
+    if kind == "sigma1":
+        return init_params(net, sigma1=sigma, seed=seed, last_layer=last_layer)
+    if kind == "sigma0":
+        return init_params(net, sigma0=sigma, seed=seed, last_layer=last_layer)
+    raise ValueError(f"kind: expected 'sigma1' or 'sigma0', got {kind!r}")
+
+
+def _sigma1(net, sigma: float, kind: str) -> float:
+    return sigma if kind == "sigma1" else sigma1_from_sigma0(sigma, net.widths[1])
+
+
+def hessian_point(activation: str, depth: int, m: int, sigma: float, kind: str = "sigma1", seed: int = 0,
+                  last_layer: str = "unit") -> dict:
+    """``||grad^2 f(theta_0; x)||_2`` for one input with ``||x|| = sqrt(d)``, and the bounds it is set against.
+
+    Parameters
+    ----------
+    activation : str
+        Activation.
+    depth, m : int
+        Hidden layers and width.
+    sigma : float
+        The initialisation scale, as sigma_1 or sigma_0 (``kind``).
+    kind : {"sigma1", "sigma0"}
+        Which scale ``sigma`` is.
+    seed : int
+        Seeds the weights (``seed``) and the input (``seed + 1000``).
+    last_layer : {"unit", "gaussian"}
+        The paper's unit-norm ``v_0`` or Gaussian entries.
+
+    Returns
+    -------
+    dict
+        ``hessian``, ``sqrt_m_hessian``, ``cross_block`` (the ``v``-``W^(L)`` block), ``grad_W``, ``grad_v``,
+        ``c_H`` (Remark 4.3 at ``rho = rho_1 = 0``), ``c_H_thm42``, ``varrho``, ``sigma1``, ``max_hidden``
+        (``max_l ||alpha^(l)|| / sqrt(m)``).
+    """
+    net = network(D, m, depth, activation)
+    w = _init(net, sigma, kind, seed, last_layer)
+    X, _ = make_data(1, D, seed=seed + 1000)
+    op = model_hessian_operator(net, w, X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        value = float(abs(eigenvalues(op, k=1, which="magnitude", tol=1e-7, max_iter=LANCZOS_BUDGET)[0]))
+    gW, gv = gradient_blocks(net, w, X)
+    s1 = _sigma1(net, sigma, kind)
+    bounds = Bounds(depth, m, s1, activation, 0.0, 0.0, 0.0, (0.0,))
+    return {"hessian": value, "sqrt_m_hessian": value * math.sqrt(m), "cross_block": cross_block_norm(net, w, X),
+            "grad_W": gW, "grad_v": gv, "grad": math.hypot(gW, gv), "c_H": bounds.c_H,
+            "c_H_thm42": c_H(depth, s1, 0.0, bounds.act.beta_phi, bounds.act.phi0, form="theorem-4.2"),
+            "varrho": bounds.varrho, "sigma1": s1, "max_hidden": float(hidden_layer_norms(net, w, X).max())}
+
+
+def gbar_point(activation: str, depth: int, n: int, shift: float, seed: int = 0, m: int = 256,
+               sigma1: float = 1.0) -> dict:
+    """``||gbar||^2`` at theta_0 (Definition 5.2) for n inputs, centred (``shift = 0``) or shifted.
+
+    Parameters
+    ----------
+    activation : str
+        Activation.
+    depth, n : int
+        Hidden layers and number of samples.
+    shift : float
+        Data shift (see :func:`landscapelab.rsc.make_data`).
+    seed : int
+        Seeds the weights (``seed``) and the data (``seed + 1000``).
+    m : int
+        Width.
+    sigma1 : float
+        Initialisation scale.
+
+    Returns
+    -------
+    dict
+        ``gbar_sq``.
+    """
+    net = network(D, m, depth, activation)
+    w = init_params(net, sigma1=sigma1, seed=seed)
+    X, _ = make_data(n, D, shift=shift, seed=seed + 1000)
+    g = average_gradient(net, w, X)
+    return {"gbar_sq": float(g @ g)}
+
+
+def cone_point(activation: str, m: int, shift: float, seed: int = 0, depth: int = 2, n: int = 32,
+               sigma1: float = 1.0, steps: int = 30, samples: int = 8) -> dict:
+    """The loss Hessian at theta_0 inside and outside the cone (Theorem 5.1; the chapter's P6, P7).
+
+    Parameters
+    ----------
+    activation : str
+        Activation.
+    m : int
+        Width.
+    shift : float
+        Data shift.
+    seed : int
+        Seeds the weights (``seed``) and the data (``seed + 1000``).
+    depth, n : int
+        Hidden layers and samples.
+    sigma1 : float
+        Initialisation scale.
+    steps : int
+        Krylov dimension of :class:`~landscapelab.rsc.cone.ConeCurvature`.
+    samples : int
+        Random directions on the cone's boundary at each of kappa = 0.1, 0.3, 0.5, 1 (for the Jensen check).
+
+    Returns
+    -------
+    dict
+        ``gbar_sq``, ``r_norm``, ``lambda_min``, ``lambda_max``, ``along``, ``kappa_star``, ``plugin``,
+        ``boundary`` (the boundary curvature on :data:`COS_GRID`), ``mu`` (``mu(kappa)`` on the same grid),
+        ``sampled`` (``{kappa: min sampled curvature}``) and ``jensen`` (``{kappa: 2 kappa^2 ||gbar||^2 - ||R||}``).
+    """
+    net = network(D, m, depth, activation)
+    w = init_params(net, sigma1=sigma1, seed=seed)
+    X, y = make_data(n, D, shift=shift, seed=seed + 1000)
+    f = loss(net, X, y)
+    H = hessian_operator(f, w)
+    g = average_gradient(net, w, X)
+    cone = ConeCurvature(H, g, steps=steps)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        r_norm = float(abs(eigenvalues(residual_operator(net, w, X, y), k=1, which="magnitude", tol=1e-7,
+                                       max_iter=steps)[0]))
+    gbar_sq = float(g @ g)
+    sampled, jensen = {}, {}
+    for j, kappa in enumerate((0.1, 0.3, 0.5, 1.0)):
+        V = cone_directions(g, kappa, count=samples if kappa < 1 else 1, seed=seed + 10 * j)
+        sampled[kappa] = float(np.min(np.einsum("ij,ij->i", V, H.rows(V))))
+        jensen[kappa] = 2.0 * kappa ** 2 * gbar_sq - r_norm
+    return {"gbar_sq": gbar_sq, "r_norm": r_norm, "lambda_min": cone.lambda_min, "lambda_max": cone.lambda_max,
+            "along": cone.along, "kappa_star": cone.kappa_star(), "plugin": plugin_kappa(gbar_sq, r_norm),
+            "boundary": np.array([cone.boundary_curvature(c) for c in COS_GRID]),
+            "mu": np.array([cone.min_curvature(c) for c in COS_GRID]), "sampled": sampled, "jensen": jensen,
+            "loss": f.value(w)}
+
+
+def gd_point(activation: str, m: int, sigma0: float, shift: float, omega: float, steps: int, seed: int = 0,
+             depth: int = 3, n: int = 64, stop_loss: float | None = 1e-3, analyse_every: int = 0, full=(),
+             gbar_every: int = 5, rho2_factors=(1.0, 10.0)) -> dict:
+    """A gradient-descent run from Assumption 2's initialisation with ``eta = omega / lambda_max(grad^2 L(theta_0))``.
+
+    Parameters
+    ----------
+    activation : str
+        Activation.
+    m : int
+        Width.
+    sigma0 : float
+        Weight standard deviation.
+    shift : float
+        Data shift.
+    omega : float
+        Step size times the initial sharpness.
+    steps : int
+        Step budget.
+    seed : int
+        Seeds the weights (``seed``) and the data (``seed + 1000``).
+    depth, n : int
+        Hidden layers and samples.
+    stop_loss : float, optional
+        Stop below this loss.
+    analyse_every : int
+        Run the light :func:`~landscapelab.rsc.training.step_analysis` every so many steps (0: never).
+    full : sequence of int
+        Steps with the full analysis.
+    gbar_every : int
+        Record ``||gbar_t||`` every so many steps.
+    rho2_factors : sequence of float
+        Radii of ``B_t`` in step lengths.
+
+    Returns
+    -------
+    dict
+        The :class:`~landscapelab.rsc.training.GDRun` fields as arrays (``analyses`` as a list of dicts), plus
+        ``sigma1``, ``n_params``, ``sqrt_m``.
+    """
+    net = network(D, m, depth, activation)
+    w0 = init_params(net, sigma0=sigma0, seed=seed)
+    X, y = make_data(n, D, shift=shift, seed=seed + 1000)
+    analyse = range(0, steps + 1, analyse_every) if analyse_every else ()
+    run = gradient_descent(net, X, y, w0, steps, omega=omega, stop_loss=stop_loss, gbar_every=gbar_every,
+                           ball_every=50, analyse=analyse, full=full, rho2_factors=rho2_factors)
+    out = {k: getattr(run, k) for k in ("lr", "beta0", "step", "loss", "grad_norm", "gbar_step", "gbar_norm",
+                                        "ball_step", "dW", "dv", "analyses")}
+    out.update({"sigma1": sigma1_from_sigma0(sigma0, m), "n_params": net.n_params, "sqrt_m": math.sqrt(m)})
+    return out
