@@ -1,29 +1,34 @@
 """The cone ``Q^t_kappa`` of Definition 5.2 and the curvature of the loss inside it (Theorem 5.1).
 
-``Q^t_kappa = {theta : |cos(theta - theta_t, gbar_t)| >= kappa}`` is a double cone with apex ``theta_t`` around the
-average gradient. Theorem 5.1 bounds the loss from below by a quadratic with curvature ``alpha_t`` on the cone; its
-mechanism is ``delta^T grad^2 L delta >= 2 kappa^2 ||gbar||^2 - ||R||`` for unit ``delta`` in the cone (Jensen on the
-Gauss-Newton part, ``R`` the residual part).
+``Q^t_kappa = {theta : |cos(theta - theta_t, gbar_t)| >= kappa}`` is a double cone with apex ``theta_t``
+around the average gradient. Theorem 5.1 bounds the loss from below by a quadratic with curvature ``alpha_t``
+on the cone; its mechanism is ``delta^T grad^2 L delta >= 2 kappa^2 ||gbar||^2 - ||R||`` for unit ``delta`` in
+the cone (Jensen on the Gauss-Newton part, ``R`` the residual part).
 
 The *exact* smallest curvature on the cone, ``mu(kappa) = min {delta^T H delta : ||delta|| = 1,
-<delta, ghat>^2 >= kappa^2}``, is a quadratic problem with two quadratic constraints. By the S-lemma (one strictly
-feasible constraint, ``kappa < 1``) it equals its dual
+<delta, ghat>^2 >= kappa^2}``, is a quadratic problem with two quadratic constraints. By the S-lemma (one
+strictly feasible constraint, ``kappa < 1``) it equals its dual
 
     mu(kappa) = max_{t >= 0}  lambda_min(H - t ghat ghat^T) + t kappa^2,
 
 and on the cone's boundary ``<delta, ghat> = c`` the same with ``t`` free in sign. The critical angle, the
-smallest ``kappa`` with ``mu(kappa) >= 0``, follows as ``kappa*^2 = max(0, min_{s >= 0} lambda_max(ghat ghat^T - s
-H))``. :class:`ConeCurvature` evaluates all of these by Rayleigh-Ritz on the Krylov space ``K_k(H, ghat)``: one
-Lanczos run from ``ghat`` (:func:`landscapelab.curvature.lanczos_quadrature`) gives ``T = Q^T H Q`` with
-``Q^T ghat = e_1``, and since ``K_k(H - t ghat ghat^T, ghat) = K_k(H, ghat)`` the rank-one shifts are exactly
-``T - t e_1 e_1^T``. The Ritz values decrease to the true ones as k grows (so ``mu`` is approached from above).
+smallest ``kappa`` with ``mu(kappa) >= 0``, follows as ``kappa*^2 = max(0, min_{s >= 0} lambda_max(ghat ghat^T
+- s H))``. :class:`ConeCurvature` evaluates all of these by Rayleigh-Ritz on the Krylov space ``K_k(H,
+ghat)``: one Lanczos run from ``ghat`` (:func:`landscapelab.curvature.lanczos_quadrature`) gives ``T = Q^T H
+Q`` with ``Q^T ghat = e_1``, and since ``K_k(H - t ghat ghat^T, ghat) = K_k(H, ghat)`` the rank-one shifts are
+exactly ``T - t e_1 e_1^T``. The Ritz values decrease to the true ones as k grows (so ``mu`` is approached
+from above). Directions orthogonal to the whole Krylov space (possible only if it becomes invariant, e.g. when
+``gbar`` is an exact eigenvector) are not seen; :class:`ConeCurvature` warns when that happens.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
+
+from scipy.optimize import brentq
 
 from .._validate import as_float_array, positive_int
 from ..curvature import lanczos_quadrature
@@ -78,8 +83,8 @@ def in_cone(theta, theta_t, gbar, kappa: float) -> bool:
 
 
 def cone_directions(gbar, kappa: float, count: int = 1, seed: int = 0, cos=None) -> np.ndarray:
-    """Unit directions ``delta = c ghat + sqrt(1 - c^2) u`` with ``u`` uniform on the unit sphere orthogonal to
-    ``gbar``, so that ``cos(delta, gbar) = c`` exactly.
+    """Unit directions ``delta = c ghat + sqrt(1 - c^2) u`` with ``u`` uniform on the unit sphere orthogonal
+    to ``gbar``, so that ``cos(delta, gbar) = c`` exactly.
 
     Parameters
     ----------
@@ -92,7 +97,8 @@ def cone_directions(gbar, kappa: float, count: int = 1, seed: int = 0, cos=None)
     seed : int
         Seed of ``numpy.random.default_rng``.
     cos : array (count,), optional
-        Cosines to use instead of ``kappa`` (each in [-1, 1]; ``|c| >= kappa`` keeps the direction in the cone).
+        Cosines to use instead of ``kappa`` (each in [-1, 1]; ``|c| >= kappa`` keeps the direction in the
+        cone).
 
     Returns
     -------
@@ -106,11 +112,20 @@ def cone_directions(gbar, kappa: float, count: int = 1, seed: int = 0, cos=None)
     c = np.full(count, _kappa(kappa)) if cos is None else as_float_array(cos, "cos", shape=(count,))
     if np.any(np.abs(c) > 1):
         raise ValueError("cos: cosines must lie in [-1, 1]")
+    if gbar.size < 2:
+        raise ValueError("gbar: directions off the axis need a space of dimension at least 2")
     ghat = gbar / norm
-    U = np.random.default_rng(seed).standard_normal((count, gbar.size))
+    rng = np.random.default_rng(seed)
+    U = rng.standard_normal((count, gbar.size))
     U -= np.outer(U @ ghat, ghat)
-    U /= np.linalg.norm(U, axis=1, keepdims=True)
-    return c[:, None] * ghat[None, :] + np.sqrt(1.0 - c ** 2)[:, None] * U
+    lengths = np.linalg.norm(U, axis=1)
+    while np.any(lengths <= 1e-8):  # a draw (numerically) along the axis: draw it again
+        bad = lengths <= 1e-8
+        U[bad] = rng.standard_normal((int(bad.sum()), gbar.size))
+        U[bad] -= np.outer(U[bad] @ ghat, ghat)
+        lengths = np.linalg.norm(U, axis=1)
+    U /= lengths[:, None]
+    return c[:, None] * ghat[None, :] + np.sqrt(1.0 - c**2)[:, None] * U
 
 
 def plugin_kappa(gbar_sq: float, r_norm: float) -> float:
@@ -154,7 +169,15 @@ class ConeCurvature:
         gbar = as_float_array(gbar, "gbar", ndim=1)
         if np.linalg.norm(gbar) == 0:
             raise ValueError("gbar: the cone of a zero average gradient is undefined")
-        self.nodes, self.weights = lanczos_quadrature(H, gbar, positive_int(steps, "steps"))
+        steps = positive_int(steps, "steps")
+        self.nodes, self.weights = lanczos_quadrature(H, gbar, steps)
+        if self.nodes.size < min(steps, gbar.size):
+            warnings.warn(
+                f"the Krylov space of gbar is invariant after {self.nodes.size} steps: directions "
+                "orthogonal to it are not seen, so the cone curvature is only an upper bound",
+                RuntimeWarning,
+                stacklevel=2,
+            )
         self._s = np.sqrt(self.weights)
         self._scale = max(float(np.abs(self.nodes).max()), 1e-300)
 
@@ -184,8 +207,10 @@ class ConeCurvature:
         return float(vals[0]), float((self._s @ vecs[:, 0]) ** 2)
 
     def _dual(self, c2: float, nonnegative: bool) -> float:
-        """max over t (t >= 0 if ``nonnegative``) of the concave lambda_min(T - t E) + t c2, by bisection on its
-        derivative c2 - y1(t)^2 (y1 the first component of the bottom eigenvector, increasing in t)."""
+        """max over t (t >= 0 if ``nonnegative``) of the concave lambda_min(T - t E) + t c2: its derivative
+        c2 - y1(t)^2 (y1 the first component of the bottom eigenvector) decreases in t; Brent's method finds
+        the
+        zero."""
         if nonnegative and self._shifted(0.0)[1] >= c2:
             return self._shifted(0.0)[0]
         limit = 1e12 * self._scale
@@ -195,20 +220,12 @@ class ConeCurvature:
         b = self._scale
         while self._shifted(b)[1] <= c2 and b < limit:
             b *= 2.0
-        for _ in range(200):
-            mid = 0.5 * (a + b)
-            if self._shifted(mid)[1] < c2:
-                a = mid
-            else:
-                b = mid
-            if b - a <= 1e-14 * max(abs(a), abs(b), self._scale):
-                break
-        t = 0.5 * (a + b)
+        t = brentq(lambda u: self._shifted(u)[1] - c2, a, b, xtol=1e-13 * self._scale, rtol=1e-14)
         return self._shifted(t)[0] + t * c2
 
     def min_curvature(self, kappa: float) -> float:
-        """``mu(kappa)``: the smallest ``delta^T H delta`` over unit ``delta`` in the cone ``|cos(delta, gbar)| >=
-        kappa`` (the whole cone, boundary and inside).
+        """``mu(kappa)``: the smallest ``delta^T H delta`` over unit ``delta`` in the cone ``|cos(delta,
+        gbar)| >= kappa`` (the whole cone, boundary and inside).
 
         Parameters
         ----------
@@ -224,7 +241,7 @@ class ConeCurvature:
             return self.along
         if kappa == 0.0:
             return self.lambda_min
-        return self._dual(kappa ** 2, True)
+        return self._dual(kappa**2, True)
 
     def boundary_curvature(self, c: float) -> float:
         """The smallest ``delta^T H delta`` over unit ``delta`` with ``cos(delta, gbar) = c`` exactly.
@@ -244,13 +261,13 @@ class ConeCurvature:
         if c == 1.0:
             return self.along
         if c == 0.0:
-            basis = np.linalg.svd(self._s[None, :])[2][1:]          # orthonormal basis of the complement of e_1
+            basis = np.linalg.svd(self._s[None, :])[2][1:]  # orthonormal basis of the complement of e_1
             return float(np.linalg.eigvalsh((basis * self.nodes) @ basis.T)[0]) if basis.size else math.nan
-        return self._dual(c ** 2, False)
+        return self._dual(c**2, False)
 
     def kappa_star(self) -> float:
-        """The critical angle: the smallest ``kappa`` with ``mu(kappa) >= 0``; 0 if ``H`` is positive semi-definite
-        on the Krylov space, ``nan`` if even the axis has negative curvature.
+        """The critical angle: the smallest ``kappa`` with ``mu(kappa) >= 0``; 0 if ``H`` is positive
+        semi-definite on the Krylov space, ``nan`` if even the axis has negative curvature.
 
         Returns
         -------
@@ -267,17 +284,8 @@ class ConeCurvature:
             y = vecs[:, -1]
             return float(vals[-1]), -float(y @ (self.nodes * y))
 
-        a, b = 0.0, 1.0 / self._scale
-        while top(b)[1] < 0:
+        b = 1.0 / self._scale
+        while top(b)[1] < 0 and b < 1e12 / self._scale:
             b *= 2.0
-            if b > 1e12 / self._scale:
-                break
-        for _ in range(200):
-            mid = 0.5 * (a + b)
-            if top(mid)[1] < 0:
-                a = mid
-            else:
-                b = mid
-            if b - a <= 1e-15 * b:
-                break
-        return math.sqrt(max(0.0, top(0.5 * (a + b))[0]))
+        s_opt = brentq(lambda u: top(u)[1], 0.0, b, xtol=1e-15 / self._scale, rtol=1e-14)
+        return math.sqrt(max(0.0, top(s_opt)[0]))

@@ -1,21 +1,22 @@
-"""The explicit constants of the paper: Assumption 1, Theorem 4.1 / Remark 4.3, Lemmas 4.1-4.2, Theorems 5.1-5.3.
+"""The explicit constants of the paper: Assumption 1, Theorem 4.1 / Remark 4.3, Lemmas 4.1-4.2, Theorems
+5.1-5.3.
 
-Notation (Section 4): ``gamma = sigma_1 + rho / sqrt(m)`` bounds ``||W^(l)||_2 / sqrt(m)`` on the spectral ball
-(Proposition A.1), and ``h(l) = gamma^(l-1) + |phi(0)| sum_{i=1}^{l-1} gamma^(i-1)`` bounds
+Notation (Section 4): ``gamma = sigma_1 + rho / sqrt(m)`` bounds ``||W^(l)||_2 / sqrt(m)`` on the spectral
+ball (Proposition A.1), and ``h(l) = gamma^(l-1) + |phi(0)| sum_{i=1}^{l-1} gamma^(i-1)`` bounds
 ``||alpha^(l-1)|| / sqrt(m)`` (Lemma A.2). From them:
 
 * ``c_H`` (Remark 4.3): ``||grad^2_theta f(theta; x)||_2 <= c_H / sqrt(m)`` on ``B^Spec_{rho, rho1}(theta_0)``
   (Theorem 4.1);
 * ``varrho`` (Lemma 4.1): ``||grad_theta f|| <= varrho``;
 * ``c_{a,b}`` (Lemma 4.2): ``L(theta_0) <= c_{0, sigma_1}`` and ``L(theta) <= c_{rho_1, gamma}`` on the ball;
-* ``alpha_t = 2 kappa^2 ||gbar_t||^2 - c_2 / sqrt(m)``, ``c_2 = 2 c_H (2 varrho rho_2 + sqrt(c_{rho1, gamma}))``
-  (Theorem 5.1), ``beta = 2 varrho^2 + 2 c_H sqrt(c_{rho1, gamma}) / sqrt(m)`` (Theorem 5.2), and the per-step
-  factor ``1 - (alpha_t omega_t / beta)(1 - gamma_t)(2 - omega_t)`` of Theorem 5.3.
+* ``alpha_t = 2 kappa^2 ||gbar_t||^2 - c_2 / sqrt(m)``, ``c_2 = 2 c_H (2 varrho rho_2 + sqrt(c_{rho1,
+  gamma}))`` (Theorem 5.1), ``beta = 2 varrho^2 + 2 c_H sqrt(c_{rho1, gamma}) / sqrt(m)`` (Theorem 5.2), and
+  the per-step factor ``1 - (alpha_t omega_t / beta)(1 - gamma_t)(2 - omega_t)`` of Theorem 5.3.
 
 Two corrections, pinned by the tests and shown in the chapter's erratum boxes: Lemma 4.2 prints
-``g(a) = a^L + |phi(0)| sum a^i``; its proof (and Lemma A.2) give ``sum a^(i-1)``, used here. Remark 4.3's first
-factor ``2L(L^2 gamma^(2L) + L gamma^L + 1)`` is larger than the ``2 C_1 = 2(L^2 gamma^(2L) + L gamma^L + L)`` of
-Theorem 4.2 from which it is derived (so it grows like ``L^6``, not the ``L^5`` of Theorem 4.1, when
+``g(a) = a^L + |phi(0)| sum a^i``; its proof (and Lemma A.2) give ``sum a^(i-1)``, used here. Remark 4.3's
+first factor ``2L(L^2 gamma^(2L) + L gamma^L + 1)`` is larger than the ``2 C_1 = 2(L^2 gamma^(2L) + L gamma^L
++ L)`` of Theorem 4.2 from which it is derived (so it grows like ``L^6``, not the ``L^5`` of Theorem 4.1, when
 ``phi(0) != 0``); both are offered (``form=``), the printed one is the default.
 """
 
@@ -31,8 +32,20 @@ from scipy.optimize import minimize_scalar
 from .. import activations
 from .._validate import as_float_array, choice, positive_int
 
-__all__ = ["ActivationConstants", "activation_constants", "gamma", "h", "g", "c_H", "varrho", "loss_bound",
-           "rsc_alpha", "smoothness_beta", "contraction", "Bounds"]
+__all__ = [
+    "ActivationConstants",
+    "activation_constants",
+    "gamma",
+    "h",
+    "g",
+    "c_H",
+    "varrho",
+    "loss_bound",
+    "rsc_alpha",
+    "smoothness_beta",
+    "contraction",
+    "Bounds",
+]
 
 
 @dataclass(frozen=True)
@@ -63,8 +76,12 @@ def _sup(fun, lo=-40.0, hi=40.0, n=400001) -> tuple[float, float]:
         if a == b:
             out.append(float(y[i]))
             continue
-        res = minimize_scalar(lambda t: -sign * float(fun(np.array([t]))[0]), bounds=(a, b), method="bounded",
-                              options={"xatol": 1e-13})
+        res = minimize_scalar(
+            lambda t: -sign * float(fun(np.array([t]))[0]),
+            bounds=(a, b),
+            method="bounded",
+            options={"xatol": 1e-13},
+        )
         out.append(max(sign * float(y[i]), -float(res.fun)) * sign)
     return out[0], out[1]
 
@@ -88,12 +105,19 @@ def activation_constants(activation) -> ActivationConstants:
 def _activation_constants(name: str) -> ActivationConstants:
     act = activations.get(name)
     if act.smoothness < 2:
-        raise ValueError(f"activation: Assumption 1 needs a twice differentiable activation; {act.name!r} is "
-                         f"C^{act.smoothness}")
+        raise ValueError(
+            f"activation: Assumption 1 needs a twice differentiable activation; {act.name!r} is "
+            f"C^{act.smoothness}"
+        )
     d1_max, d1_min = _sup(act.d1)
     d2_max, d2_min = _sup(act.d2)
-    return ActivationConstants(act.name, max(abs(d1_max), abs(d1_min)), max(abs(d2_max), abs(d2_min)),
-                               float(act.fn(np.array([0.0]))[0]), d1_min)
+    return ActivationConstants(
+        act.name,
+        max(abs(d1_max), abs(d1_min)),
+        max(abs(d2_max), abs(d2_min)),
+        float(act.fn(np.array([0.0]))[0]),
+        d1_min,
+    )
 
 
 def _nonneg(value, name) -> float:
@@ -143,8 +167,8 @@ def h(l: int, gam: float, phi0: float) -> float:
 
 
 def g(a: float, depth: int, phi0: float) -> float:
-    """``g(a) = a^L + |phi(0)| sum_{i=1}^{L} a^(i-1)`` of Lemma 4.2 (corrected exponent ``i - 1``; the statement
-    prints ``a^i``): ``|f(theta; x)| <= (1 + rho_1) g(gamma)`` on the ball.
+    """``g(a) = a^L + |phi(0)| sum_{i=1}^{L} a^(i-1)`` of Lemma 4.2 (corrected exponent ``i - 1``; the
+    statement prints ``a^i``): ``|f(theta; x)| <= (1 + rho_1) g(gamma)`` on the ball.
 
     Parameters
     ----------
@@ -160,7 +184,7 @@ def g(a: float, depth: int, phi0: float) -> float:
     float
     """
     depth = positive_int(depth, "depth")
-    return a ** depth + abs(phi0) * sum(a ** (i - 1) for i in range(1, depth + 1))
+    return a**depth + abs(phi0) * sum(a ** (i - 1) for i in range(1, depth + 1))
 
 
 def c_H(depth: int, gam: float, rho1: float, beta_phi: float, phi0: float, form: str = "remark-4.3") -> float:
@@ -172,8 +196,9 @@ def c_H(depth: int, gam: float, rho1: float, beta_phi: float, phi0: float, form:
 
     ``psi_H = max_{l1 < l2} max{ beta_phi h(l1)^2, h(l1)(beta_phi/2 (gamma^2 + h(l2)^2) + 1),
     beta_phi gamma^2 h(l1) h(l2) }``. ``form="theorem-4.2"`` replaces the first factor ``L(L^2 gamma^(2L) + L
-    gamma^L + 1)`` by ``C_1 = L^2 gamma^(2L) + L gamma^L + L`` of Theorem 4.2, the bound the proof actually gives.
-    For ``L = 1`` the maximum over ``l1 < l2`` is empty; we take ``l1 = l2 = 1`` (a larger, still valid choice).
+    gamma^L + 1)`` by ``C_1 = L^2 gamma^(2L) + L gamma^L + L`` of Theorem 4.2, the bound the proof actually
+    gives. For ``L = 1`` the maximum over ``l1 < l2`` is empty; we take ``l1 = l2 = 1`` (a larger, still valid
+    choice).
 
     Parameters
     ----------
@@ -199,14 +224,21 @@ def c_H(depth: int, gam: float, rho1: float, beta_phi: float, phi0: float, form:
     form = choice(form, "form", ("remark-4.3", "theorem-4.2"))
     hs = [h(l, gam, phi0) for l in range(1, L + 1)]
     pairs = [(0, 0)] if L == 1 else [(a, b) for a in range(L) for b in range(a + 1, L)]
-    psi = max(max(beta_phi * hs[a] ** 2, hs[a] * (0.5 * beta_phi * (gam ** 2 + hs[b] ** 2) + 1.0),
-                  beta_phi * gam ** 2 * hs[a] * hs[b]) for a, b in pairs)
+    psi = max(
+        max(
+            beta_phi * hs[a] ** 2,
+            hs[a] * (0.5 * beta_phi * (gam**2 + hs[b] ** 2) + 1.0),
+            beta_phi * gam**2 * hs[a] * hs[b],
+        )
+        for a, b in pairs
+    )
     if form == "remark-4.3":
-        first = L * (L ** 2 * gam ** (2 * L) + L * gam ** L + 1.0)
+        first = L * (L**2 * gam ** (2 * L) + L * gam**L + 1.0)
     else:
-        first = L ** 2 * gam ** (2 * L) + L * gam ** L + L
-    return (2.0 * first * (1.0 + rho1) * psi * max(gam ** (L - l) for l in range(1, L + 1))
-            + 2.0 * L * gam ** L * max(hs))
+        first = L**2 * gam ** (2 * L) + L * gam**L + L
+    return 2.0 * first * (1.0 + rho1) * psi * max(
+        gam ** (L - l) for l in range(1, L + 1)
+    ) + 2.0 * L * gam**L * max(hs)
 
 
 def varrho(depth: int, gam: float, rho1: float, phi0: float, m: int) -> float:
@@ -237,7 +269,8 @@ def varrho(depth: int, gam: float, rho1: float, phi0: float, m: int) -> float:
 
 def loss_bound(y, a: float, b: float, depth: int, phi0: float) -> float:
     """``c_{a,b} = (2/n) sum_i y_i^2 + 2 (1 + a)^2 g(b)^2`` of Lemma 4.2: ``L(theta_0) <= c_{0, sigma_1}`` and
-    ``L(theta) <= c_{rho_1, gamma}`` on the ball (the statement's formula is garbled in print; this is its proof).
+    ``L(theta) <= c_{rho_1, gamma}`` on the ball (the statement's formula is garbled in print; this is its
+    proof).
 
     Parameters
     ----------
@@ -257,12 +290,14 @@ def loss_bound(y, a: float, b: float, depth: int, phi0: float) -> float:
     float
     """
     y = as_float_array(y, "y", ndim=1)
-    return float(2.0 * np.mean(y ** 2) + 2.0 * (1.0 + _nonneg(a, "a")) ** 2 * g(b, depth, phi0) ** 2)
+    return float(2.0 * np.mean(y**2) + 2.0 * (1.0 + _nonneg(a, "a")) ** 2 * g(b, depth, phi0) ** 2)
 
 
-def rsc_alpha(gbar_sq: float, kappa: float, c_h: float, var_rho: float, rho2: float, c_loss: float, m: int) -> float:
-    """The RSC constant of Theorem 5.1, ``alpha_t = c_1 ||gbar_t||^2 - c_2 / sqrt(m)`` with ``c_1 = 2 kappa^2``
-    and ``c_2 = 2 c_H (2 varrho rho_2 + sqrt(c_{rho1, gamma}))``.
+def rsc_alpha(
+    gbar_sq: float, kappa: float, c_h: float, var_rho: float, rho2: float, c_loss: float, m: int
+) -> float:
+    """The RSC constant of Theorem 5.1, ``alpha_t = c_1 ||gbar_t||^2 - c_2 / sqrt(m)`` with ``c_1 = 2
+    kappa^2`` and ``c_2 = 2 c_H (2 varrho rho_2 + sqrt(c_{rho1, gamma}))``.
 
     Parameters
     ----------
@@ -285,7 +320,7 @@ def rsc_alpha(gbar_sq: float, kappa: float, c_h: float, var_rho: float, rho2: fl
     if not 0 < kappa <= 1:
         raise ValueError(f"kappa: expected a value in (0, 1], got {kappa}")
     c2 = 2.0 * c_h * (2.0 * var_rho * _nonneg(rho2, "rho2") + math.sqrt(_nonneg(c_loss, "c_loss")))
-    return 2.0 * kappa ** 2 * _nonneg(gbar_sq, "gbar_sq") - c2 / math.sqrt(positive_int(m, "m"))
+    return 2.0 * kappa**2 * _nonneg(gbar_sq, "gbar_sq") - c2 / math.sqrt(positive_int(m, "m"))
 
 
 def smoothness_beta(c_h: float, var_rho: float, c_loss: float, m: int) -> float:
@@ -302,12 +337,15 @@ def smoothness_beta(c_h: float, var_rho: float, c_loss: float, m: int) -> float:
     -------
     float
     """
-    return 2.0 * var_rho ** 2 + 2.0 * c_h * math.sqrt(_nonneg(c_loss, "c_loss")) / math.sqrt(positive_int(m, "m"))
+    return 2.0 * var_rho**2 + 2.0 * c_h * math.sqrt(_nonneg(c_loss, "c_loss")) / math.sqrt(
+        positive_int(m, "m")
+    )
 
 
 def contraction(alpha: float, beta: float, omega: float, gamma_t: float = 0.0) -> float:
     """The per-step factor of Theorem 5.3, ``1 - (alpha omega / beta)(1 - gamma_t)(2 - omega)``
-    (Lemma 5.2 for ``gamma_t = 0``): ``L(theta_{t+1}) - L* <= factor (L(theta_t) - L*)`` with step ``omega / beta``.
+    (Lemma 5.2 for ``gamma_t = 0``): ``L(theta_{t+1}) - L* <= factor (L(theta_t) - L*)`` with step ``omega /
+    beta``.
 
     Parameters
     ----------
@@ -418,4 +456,4 @@ class Bounds:
     def rsc_width(self, gbar_sq: float, kappa: float) -> float:
         """The width at which ``alpha_t`` would turn positive with these constants held fixed (Remark 5.1):
         ``(c_2 / (2 kappa^2 ||gbar||^2))^2``."""
-        return (self.c2 / (2.0 * kappa ** 2 * _nonneg(gbar_sq, "gbar_sq"))) ** 2
+        return (self.c2 / (2.0 * kappa**2 * _nonneg(gbar_sq, "gbar_sq"))) ** 2

@@ -1,5 +1,6 @@
-"""Derivatives of the paper's model: the Hessian of ``f`` (Theorem 4.1), the average gradient ``gbar`` (Definition
-5.2), the NTK, and the split of the loss Hessian into its Gauss-Newton and residual parts (Section 3).
+"""Derivatives of the paper's model: the Hessian of ``f`` (Theorem 4.1), the average gradient ``gbar``
+(Definition 5.2), the NTK, and the split of the loss Hessian into its Gauss-Newton and residual parts (Section
+3).
 
 Everything goes through the core's operators, so no per-example gradient is ever stored:
 
@@ -11,8 +12,8 @@ Everything goes through the core's operators, so no per-example gradient is ever
 * ``grad^2 L = (2/n) J^T J + R`` with ``R = (1/n) sum_i l'_i grad^2 f_i``, ``l'_i = 2 (f_i - y_i)``:
   :func:`landscapelab.ggn_operator` and :func:`residual_operator`.
 
-Two closed forms give independent checks: :func:`one_layer_hessian_norm` (the exact spectral norm for ``L = 1``)
-and :func:`cross_block_norm` (the exact norm of the ``v``-``W^(L)`` block).
+Two closed forms give independent checks: :func:`one_layer_hessian_norm` (the exact spectral norm for ``L =
+1``) and :func:`cross_block_norm` (the exact norm of the ``v``-``W^(L)`` block).
 """
 
 from __future__ import annotations
@@ -21,13 +22,26 @@ import math
 
 import numpy as np
 
-from ..curvature import (eigenvalues, jacobian_transpose_operator, model_hessian_operator,
-                         tangent_kernel_operator)
+from ..curvature import (
+    eigenvalues,
+    jacobian_transpose_operator,
+    model_hessian_operator,
+    tangent_kernel_operator,
+)
 from .._validate import as_float_array
 from .model import check_network, split
 
-__all__ = ["model_hessian_norm", "one_layer_hessian_norm", "cross_block_norm", "average_gradient",
-           "gradient_blocks", "residual_operator", "residuals", "kernel_quadratic_forms", "hidden_layer_norms"]
+__all__ = [
+    "model_hessian_norm",
+    "one_layer_hessian_norm",
+    "cross_block_norm",
+    "average_gradient",
+    "gradient_blocks",
+    "residual_operator",
+    "residuals",
+    "kernel_quadratic_forms",
+    "hidden_layer_norms",
+]
 
 
 def _one_input(net, x) -> np.ndarray:
@@ -40,8 +54,8 @@ def _one_input(net, x) -> np.ndarray:
 def model_hessian_norm(net, w, x, tol: float = 1e-8, seed: int = 0) -> float:
     """``||grad^2_theta f(theta; x)||_2`` for one input, by Lanczos on exact Hessian-vector products.
 
-    The Hessian of ``f`` is indefinite with nearly symmetric pairs ``+-lambda`` (from the ``v``-``W`` blocks), so
-    the largest eigenvalue *in magnitude* is asked for.
+    The Hessian of ``f`` is indefinite with nearly symmetric pairs ``+-lambda`` (from the ``v``-``W`` blocks),
+    so the largest eigenvalue *in magnitude* is asked for.
 
     Parameters
     ----------
@@ -96,7 +110,7 @@ def one_layer_hessian_norm(net, w, x) -> float:
     z = W @ x / math.sqrt(d)
     A = v * net.activation.d2(z) * (x @ x) / (math.sqrt(m) * d)
     B = net.activation.d1(z) * np.linalg.norm(x) / math.sqrt(m * d)
-    return float(np.max(0.5 * (np.abs(A) + np.sqrt(A ** 2 + 4.0 * B ** 2))))
+    return float(np.max(0.5 * (np.abs(A) + np.sqrt(A**2 + 4.0 * B**2))))
 
 
 def cross_block_norm(net, w, x) -> float:
@@ -195,8 +209,9 @@ def residuals(net, w, X, y) -> np.ndarray:
 
 
 def residual_operator(net, w, X, y):
-    """``R = (1/n) sum_i l'_i grad^2 f(theta; x_i)`` with ``l'_i = 2 (f_i - y_i)``: the part of the loss Hessian
-    that carries the residuals (the "bad" part of Theorem 5.1's proof, bounded by ``2 sqrt(L) c_H / sqrt(m)``).
+    """``R = (1/n) sum_i l'_i grad^2 f(theta; x_i)`` with ``l'_i = 2 (f_i - y_i)``: the part of the loss
+    Hessian that carries the residuals (the "bad" part of Theorem 5.1's proof, bounded by ``2 sqrt(L) c_H /
+    sqrt(m)``).
 
     Parameters
     ----------
@@ -221,8 +236,8 @@ def kernel_quadratic_forms(net, w, X, y) -> dict:
     """The NTK quadratic forms that fix ``gbar`` and ``grad L`` (Remark 5.5), from two kernel products.
 
     With ``K`` the NTK, ``r = f - y`` and ``1`` the all-ones vector:
-    ``||gbar||^2 = 1^T K 1 / n^2``, ``||grad L||^2 = 4 r^T K r / n^2``, ``<gbar, grad L> = 2 * 1^T K r / n^2``,
-    so ``cos(gbar, grad L) = 1^T K r / sqrt(1^T K 1 r^T K r)``.
+    ``||gbar||^2 = 1^T K 1 / n^2``, ``||grad L||^2 = 4 r^T K r / n^2``, ``<gbar, grad L> = 2 * 1^T K r /
+    n^2``, so ``cos(gbar, grad L) = 1^T K r / sqrt(1^T K 1 r^T K r)``.
 
     Parameters
     ----------
@@ -245,12 +260,17 @@ def kernel_quadratic_forms(net, w, X, y) -> dict:
     K = tangent_kernel_operator(net, w, X)
     K1, Kr = K.rows(np.vstack([np.ones(n), r]))
     one_K_one, r_K_r, one_K_r = float(K1.sum()), float(r @ Kr), float(K1 @ r)
-    return {"gbar_sq": one_K_one / n ** 2, "grad_sq": 4.0 * r_K_r / n ** 2, "inner": 2.0 * one_K_r / n ** 2,
-            "cos": one_K_r / math.sqrt(max(one_K_one * r_K_r, 1e-300))}
+    return {
+        "gbar_sq": one_K_one / n**2,
+        "grad_sq": 4.0 * r_K_r / n**2,
+        "inner": 2.0 * one_K_r / n**2,
+        "cos": one_K_r / math.sqrt(max(one_K_one * r_K_r, 1e-300)),
+    }
 
 
 def hidden_layer_norms(net, w, x) -> np.ndarray:
-    """``||alpha^(l)(x)|| / sqrt(m)`` for ``l = 1..L`` (Lemma A.2 bounds it by ``gamma^l + |phi(0)| sum gamma^(i-1)``).
+    """``||alpha^(l)(x)|| / sqrt(m)`` for ``l = 1..L`` (Lemma A.2 bounds it by ``gamma^l + |phi(0)| sum
+    gamma^(i-1)``).
 
     Parameters
     ----------
@@ -268,4 +288,6 @@ def hidden_layer_norms(net, w, x) -> np.ndarray:
     net = check_network(net)
     X = _one_input(net, x)
     m = net.widths[1]
-    return np.array([np.linalg.norm(net.features(w, X, layer=l)) / math.sqrt(m) for l in range(1, net.depth + 1)])
+    return np.array(
+        [np.linalg.norm(net.features(w, X, layer=l)) / math.sqrt(m) for l in range(1, net.depth + 1)]
+    )

@@ -5,7 +5,8 @@ result can be cached on disk) and returns a dict. The settings follow the chapte
 
 * :func:`hessian_point`: ``||grad^2 f(theta_0; x)||`` at one input against the bounds of Theorem 4.1 and
   Lemma 4.1 (width sweeps, depth sweeps);
-* :func:`gbar_point`: ``||gbar||^2`` at initialisation for centred or shifted data (Definition 5.2, Remark 5.5);
+* :func:`gbar_point`: ``||gbar||^2`` at initialisation for centred or shifted data (Definition 5.2, Remark
+  5.5);
 * :func:`cone_point`: the loss Hessian at initialisation split into Gauss-Newton and residual parts, its
   curvature inside the cone and the critical angle (Theorem 5.1);
 * :func:`gd_point`: a gradient-descent run with :func:`~landscapelab.rsc.training.step_analysis` along the way
@@ -23,19 +24,42 @@ from ..curvature import hessian_operator, model_hessian_operator, eigenvalues
 from ..curvature.lanczos import ConvergenceWarning
 from .cone import ConeCurvature, cone_directions, plugin_kappa
 from .constants import Bounds, c_H
-from .derivatives import (average_gradient, cross_block_norm, gradient_blocks, hidden_layer_norms,
-                          residual_operator)
+from .derivatives import (
+    average_gradient,
+    cross_block_norm,
+    gradient_blocks,
+    hidden_layer_norms,
+    residual_operator,
+)
 from .model import init_params, loss, make_data, network, sigma1_from_sigma0
 from .training import gradient_descent
 
-__all__ = ["D", "LANCZOS_BUDGET", "hessian_point", "gbar_point", "cone_point", "gd_point", "COS_GRID"]
+__all__ = [
+    "D",
+    "LANCZOS_BUDGET",
+    "COS_GRID",
+    "KAPPAS",
+    "hessian_point",
+    "gbar_point",
+    "cone_point",
+    "gd_point",
+    "width_sweep",
+    "depth_sweep",
+    "gbar_sweep",
+    "gbar_width_sweep",
+    "cone_sweep",
+    "gd_sweep",
+    "caution_sweep",
+]
 
 #: Input dimension of every experiment of the chapter.
 D = 32
-#: Krylov vectors for ``||grad^2 f||`` (the values are then within 0.5% of converged ones; see the tests).
-LANCZOS_BUDGET = 30
+#: Krylov vectors for ``||grad^2 f||`` (the values are then within 1% of converged ones; see the tests).
+LANCZOS_BUDGET = 20
 #: Cosines at which :func:`cone_point` records the boundary curvature.
 COS_GRID = tuple(np.round(np.linspace(0.0, 1.0, 41), 6).tolist())
+#: Cone angles at which :func:`cone_point` records the smallest curvature in the cone, mu(kappa).
+KAPPAS = (0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.7, 0.9)
 
 
 def _init(net, sigma: float, kind: str, seed: int, last_layer: str = "unit"):
@@ -50,9 +74,17 @@ def _sigma1(net, sigma: float, kind: str) -> float:
     return sigma if kind == "sigma1" else sigma1_from_sigma0(sigma, net.widths[1])
 
 
-def hessian_point(activation: str, depth: int, m: int, sigma: float, kind: str = "sigma1", seed: int = 0,
-                  last_layer: str = "unit") -> dict:
-    """``||grad^2 f(theta_0; x)||_2`` for one input with ``||x|| = sqrt(d)``, and the bounds it is set against.
+def hessian_point(
+    activation: str,
+    depth: int,
+    m: int,
+    sigma: float,
+    kind: str = "sigma1",
+    seed: int = 0,
+    last_layer: str = "unit",
+) -> dict:
+    """``||grad^2 f(theta_0; x)||_2`` for one input with ``||x|| = sqrt(d)``, and the bounds it is set
+    against.
 
     Parameters
     ----------
@@ -86,14 +118,31 @@ def hessian_point(activation: str, depth: int, m: int, sigma: float, kind: str =
     gW, gv = gradient_blocks(net, w, X)
     s1 = _sigma1(net, sigma, kind)
     bounds = Bounds(depth, m, s1, activation, 0.0, 0.0, 0.0, (0.0,))
-    return {"hessian": value, "sqrt_m_hessian": value * math.sqrt(m), "cross_block": cross_block_norm(net, w, X),
-            "grad_W": gW, "grad_v": gv, "grad": math.hypot(gW, gv), "c_H": bounds.c_H,
-            "c_H_thm42": c_H(depth, s1, 0.0, bounds.act.beta_phi, bounds.act.phi0, form="theorem-4.2"),
-            "varrho": bounds.varrho, "sigma1": s1, "max_hidden": float(hidden_layer_norms(net, w, X).max())}
+    return {
+        "hessian": value,
+        "sqrt_m_hessian": value * math.sqrt(m),
+        "cross_block": cross_block_norm(net, w, X),
+        "grad_W": gW,
+        "grad_v": gv,
+        "grad": math.hypot(gW, gv),
+        "c_H": bounds.c_H,
+        "c_H_thm42": c_H(depth, s1, 0.0, bounds.act.beta_phi, bounds.act.phi0, form="theorem-4.2"),
+        "varrho": bounds.varrho,
+        "sigma1": s1,
+        "max_hidden": float(hidden_layer_norms(net, w, X).max()),
+    }
 
 
-def gbar_point(activation: str, depth: int, n: int, shift: float, seed: int = 0, m: int = 256,
-               sigma1: float = 1.0) -> dict:
+def gbar_point(
+    activation: str,
+    depth: int,
+    n: int,
+    shift: float,
+    seed: int = 0,
+    m: int = 256,
+    sigma: float = 1.0,
+    kind: str = "sigma1",
+) -> dict:
     """``||gbar||^2`` at theta_0 (Definition 5.2) for n inputs, centred (``shift = 0``) or shifted.
 
     Parameters
@@ -108,8 +157,10 @@ def gbar_point(activation: str, depth: int, n: int, shift: float, seed: int = 0,
         Seeds the weights (``seed``) and the data (``seed + 1000``).
     m : int
         Width.
-    sigma1 : float
-        Initialisation scale.
+    sigma : float
+        Initialisation scale, as sigma_1 or sigma_0 (``kind``).
+    kind : {"sigma1", "sigma0"}
+        Which scale ``sigma`` is.
 
     Returns
     -------
@@ -117,14 +168,23 @@ def gbar_point(activation: str, depth: int, n: int, shift: float, seed: int = 0,
         ``gbar_sq``.
     """
     net = network(D, m, depth, activation)
-    w = init_params(net, sigma1=sigma1, seed=seed)
+    w = _init(net, sigma, kind, seed)
     X, _ = make_data(n, D, shift=shift, seed=seed + 1000)
     g = average_gradient(net, w, X)
     return {"gbar_sq": float(g @ g)}
 
 
-def cone_point(activation: str, m: int, shift: float, seed: int = 0, depth: int = 2, n: int = 32,
-               sigma1: float = 1.0, steps: int = 30, samples: int = 8) -> dict:
+def cone_point(
+    activation: str,
+    m: int,
+    shift: float,
+    seed: int = 0,
+    depth: int = 2,
+    n: int = 32,
+    sigma1: float = 1.0,
+    steps: int = 30,
+    samples: int = 8,
+) -> dict:
     """The loss Hessian at theta_0 inside and outside the cone (Theorem 5.1; the chapter's P6, P7).
 
     Parameters
@@ -150,8 +210,9 @@ def cone_point(activation: str, m: int, shift: float, seed: int = 0, depth: int 
     -------
     dict
         ``gbar_sq``, ``r_norm``, ``lambda_min``, ``lambda_max``, ``along``, ``kappa_star``, ``plugin``,
-        ``boundary`` (the boundary curvature on :data:`COS_GRID`), ``mu`` (``mu(kappa)`` on the same grid),
-        ``sampled`` (``{kappa: min sampled curvature}``) and ``jensen`` (``{kappa: 2 kappa^2 ||gbar||^2 - ||R||}``).
+        ``boundary`` (the boundary curvature on :data:`COS_GRID`), ``mu`` (``mu(kappa)`` on :data:`KAPPAS`),
+        ``sampled`` (``{kappa: min sampled curvature}``) and ``jensen`` (``{kappa: 2 kappa^2 ||gbar||^2 -
+        ||R||}``).
     """
     net = network(D, m, depth, activation)
     w = init_params(net, sigma1=sigma1, seed=seed)
@@ -162,25 +223,53 @@ def cone_point(activation: str, m: int, shift: float, seed: int = 0, depth: int 
     cone = ConeCurvature(H, g, steps=steps)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        r_norm = float(abs(eigenvalues(residual_operator(net, w, X, y), k=1, which="magnitude", tol=1e-7,
-                                       max_iter=steps)[0]))
+        r_norm = float(
+            abs(
+                eigenvalues(
+                    residual_operator(net, w, X, y), k=1, which="magnitude", tol=1e-7, max_iter=LANCZOS_BUDGET
+                )[0]
+            )
+        )
     gbar_sq = float(g @ g)
     sampled, jensen = {}, {}
     for j, kappa in enumerate((0.1, 0.3, 0.5, 1.0)):
         V = cone_directions(g, kappa, count=samples if kappa < 1 else 1, seed=seed + 10 * j)
         sampled[kappa] = float(np.min(np.einsum("ij,ij->i", V, H.rows(V))))
-        jensen[kappa] = 2.0 * kappa ** 2 * gbar_sq - r_norm
-    return {"gbar_sq": gbar_sq, "r_norm": r_norm, "lambda_min": cone.lambda_min, "lambda_max": cone.lambda_max,
-            "along": cone.along, "kappa_star": cone.kappa_star(), "plugin": plugin_kappa(gbar_sq, r_norm),
-            "boundary": np.array([cone.boundary_curvature(c) for c in COS_GRID]),
-            "mu": np.array([cone.min_curvature(c) for c in COS_GRID]), "sampled": sampled, "jensen": jensen,
-            "loss": f.value(w)}
+        jensen[kappa] = 2.0 * kappa**2 * gbar_sq - r_norm
+    return {
+        "gbar_sq": gbar_sq,
+        "r_norm": r_norm,
+        "lambda_min": cone.lambda_min,
+        "lambda_max": cone.lambda_max,
+        "along": cone.along,
+        "kappa_star": cone.kappa_star(),
+        "plugin": plugin_kappa(gbar_sq, r_norm),
+        "boundary": np.array([cone.boundary_curvature(c) for c in COS_GRID]),
+        "mu": np.array([cone.min_curvature(c) for c in KAPPAS]),
+        "sampled": sampled,
+        "jensen": jensen,
+        "loss": f.value(w),
+    }
 
 
-def gd_point(activation: str, m: int, sigma0: float, shift: float, omega: float, steps: int, seed: int = 0,
-             depth: int = 3, n: int = 64, stop_loss: float | None = 1e-3, analyse_every: int = 0, full=(),
-             gbar_every: int = 5, rho2_factors=(1.0, 10.0)) -> dict:
-    """A gradient-descent run from Assumption 2's initialisation with ``eta = omega / lambda_max(grad^2 L(theta_0))``.
+def gd_point(
+    activation: str,
+    m: int,
+    sigma0: float,
+    shift: float,
+    omega: float,
+    steps: int,
+    seed: int = 0,
+    depth: int = 3,
+    n: int = 64,
+    stop_loss: float | None = 1e-3,
+    analyse_every: int = 0,
+    full=(),
+    gbar_every: int = 5,
+    rho2_factors=(1.0, 10.0),
+) -> dict:
+    """A gradient-descent run from Assumption 2's initialisation with ``eta = omega / lambda_max(grad^2
+    L(theta_0))``.
 
     Parameters
     ----------
@@ -221,9 +310,252 @@ def gd_point(activation: str, m: int, sigma0: float, shift: float, omega: float,
     w0 = init_params(net, sigma0=sigma0, seed=seed)
     X, y = make_data(n, D, shift=shift, seed=seed + 1000)
     analyse = range(0, steps + 1, analyse_every) if analyse_every else ()
-    run = gradient_descent(net, X, y, w0, steps, omega=omega, stop_loss=stop_loss, gbar_every=gbar_every,
-                           ball_every=50, analyse=analyse, full=full, rho2_factors=rho2_factors)
-    out = {k: getattr(run, k) for k in ("lr", "beta0", "step", "loss", "grad_norm", "gbar_step", "gbar_norm",
-                                        "ball_step", "dW", "dv", "analyses")}
+    run = gradient_descent(
+        net,
+        X,
+        y,
+        w0,
+        steps,
+        omega=omega,
+        stop_loss=stop_loss,
+        gbar_every=gbar_every,
+        ball_every=50,
+        analyse=analyse,
+        full=full,
+        rho2_factors=rho2_factors,
+    )
+    out = {
+        k: getattr(run, k)
+        for k in (
+            "lr",
+            "beta0",
+            "step",
+            "loss",
+            "grad_norm",
+            "gbar_step",
+            "gbar_norm",
+            "ball_step",
+            "dW",
+            "dv",
+            "analyses",
+        )
+    }
     out.update({"sigma1": sigma1_from_sigma0(sigma0, m), "n_params": net.n_params, "sqrt_m": math.sqrt(m)})
     return out
+
+
+# ------------------------------------------------------------------------------------------ the chapter's
+# sweeps  Widths of the width sweeps.
+WIDTHS = (64, 128, 256, 512)
+#: Depths of the depth sweeps (at width DEPTH_WIDTH).
+DEPTHS = (1, 2, 4, 8)
+#: Width of the depth sweeps.
+DEPTH_WIDTH = 128
+#: The two data/activation settings of the cone sweeps: (activation, data shift, label).
+CONE_SETTINGS = (("softplus", 0.0, "softplus, centred"), ("tanh", 1.0, "tanh, shifted"))
+#: Widths of the gradient-descent runs.
+GD_WIDTHS = (32, 64, 128)
+#: Steps of the full analysis in the m = 128 run (P8).
+GD_FULL = (0, 50, 150, 400)
+
+
+def _sweep(fn, grid, seeds, desc):
+    from ..sweeps import sweep
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return sweep(fn, grid, seeds=seeds, cache=True, desc=desc)
+
+
+def width_sweep():
+    """``||grad^2 f(theta_0; x)||`` against the width (tanh and softplus, L = 1 and 2, sigma_1 = 1, 2 seeds).
+
+    Returns
+    -------
+    Table
+        Rows of :func:`hessian_point`.
+    """
+    return _sweep(
+        hessian_point,
+        {"activation": ["tanh", "softplus"], "depth": [1, 2], "m": list(WIDTHS), "sigma": [1.0]},
+        range(2),
+        "Hessian against width",
+    )
+
+
+def depth_sweep():
+    """``||grad^2 f||`` and the bounds against the depth at m = :data:`DEPTH_WIDTH`: sigma_1 = 1 (tanh,
+    softplus) and sigma_0 = 1, 2 (tanh).
+
+    Returns
+    -------
+    Table
+        Rows of :func:`hessian_point` (column ``kind`` says how ``sigma`` is meant).
+    """
+    good = _sweep(
+        hessian_point,
+        {
+            "activation": ["tanh", "softplus"],
+            "depth": list(DEPTHS),
+            "m": [DEPTH_WIDTH],
+            "sigma": [1.0],
+            "kind": ["sigma1"],
+        },
+        [0],
+        "Hessian against depth",
+    )
+    large = _sweep(
+        hessian_point,
+        {
+            "activation": ["tanh"],
+            "depth": list(DEPTHS),
+            "m": [DEPTH_WIDTH],
+            "sigma": [1.0, 2.0],
+            "kind": ["sigma0"],
+        },
+        [0],
+        "Hessian against depth, large sigma_0",
+    )
+    from ..sweeps import Table
+
+    return Table(good.rows + large.rows)
+
+
+def gbar_sweep():
+    """``||gbar||^2`` at theta_0 against n for centred and shifted data (m = 256, sigma_1 = 1, 3 seeds).
+
+    Returns
+    -------
+    Table
+        Rows of :func:`gbar_point`.
+    """
+    return _sweep(
+        gbar_point,
+        {"activation": ["tanh", "softplus"], "depth": [1, 3], "n": [8, 64, 512], "shift": [0.0, 1.0]},
+        range(3),
+        "average gradient",
+    )
+
+
+def gbar_width_sweep():
+    """``||gbar_0||`` against the width in the setting of :func:`gd_sweep` (tanh, L = 3, sigma_0 = 1, shifted
+    data, n = 64), 5 seeds: the quantity behind the paper's Figure 1(b)-(d) when the minimum over t is at t =
+    0.
+
+    Returns
+    -------
+    Table
+        Rows of :func:`gbar_point`.
+    """
+    return _sweep(
+        gbar_point,
+        {
+            "activation": ["tanh"],
+            "depth": [3],
+            "n": [64],
+            "shift": [1.0],
+            "m": [32, 64, 128, 256, 512, 1024],
+            "sigma": [1.0],
+            "kind": ["sigma0"],
+        },
+        range(5),
+        "average gradient against width",
+    )
+
+
+def cone_sweep():
+    """:func:`cone_point` for both :data:`CONE_SETTINGS` and every width of :data:`WIDTHS` (2 seeds for
+    softplus, 1 for tanh).
+
+    Returns
+    -------
+    Table
+        Rows of :func:`cone_point`.
+    """
+    from ..sweeps import Table
+
+    rows = []
+    for activation, shift, _ in CONE_SETTINGS:
+        rows += _sweep(
+            cone_point,
+            {"activation": [activation], "m": list(WIDTHS), "shift": [shift]},
+            range(2) if activation == "softplus" else [0],
+            f"cone curvature, {activation}",
+        ).rows
+    return Table(rows)
+
+
+def gd_sweep():
+    """The gradient-descent runs of the chapter: tanh, L = 3, sigma_0 = 1, shifted data, n = 64, omega = 0.5,
+    for every width of :data:`GD_WIDTHS`, analysed every 50 steps (fully at :data:`GD_FULL` for m = 128).
+
+    Returns
+    -------
+    Table
+        Rows of :func:`gd_point`.
+    """
+    from ..sweeps import Table
+
+    rows = []
+    for m in GD_WIDTHS:
+        full = [list(GD_FULL)] if m == 128 else [[]]
+        rows += _sweep(
+            gd_point,
+            {
+                "activation": ["tanh"],
+                "m": [m],
+                "sigma0": [1.0],
+                "shift": [1.0],
+                "omega": [0.5],
+                "steps": [1500],
+                "analyse_every": [50],
+                "full": full,
+            },
+            [0],
+            f"gradient descent, m = {m}",
+        ).rows
+    return Table(rows)
+
+
+def caution_sweep():
+    """The two cautionary runs: softplus, sigma_0 = 0.45, centred data, 300 steps (P10), and the m = 128 tanh
+    run of :func:`gd_sweep` with the smaller step omega = 0.25 (P12).
+
+    Returns
+    -------
+    Table
+        Rows of :func:`gd_point` (column ``activation`` tells them apart).
+    """
+    from ..sweeps import Table
+
+    slow = _sweep(
+        gd_point,
+        {
+            "activation": ["softplus"],
+            "m": [128],
+            "sigma0": [0.45],
+            "shift": [0.0],
+            "omega": [0.5],
+            "steps": [300],
+            "analyse_every": [0],
+            "full": [[0, 300]],
+        },
+        [0],
+        "softplus, centred data",
+    )
+    small = _sweep(
+        gd_point,
+        {
+            "activation": ["tanh"],
+            "m": [128],
+            "sigma0": [1.0],
+            "shift": [1.0],
+            "omega": [0.25],
+            "steps": [400],
+            "analyse_every": [100],
+            "full": [[]],
+        },
+        [0],
+        "tanh, omega = 0.25",
+    )
+    return Table(slow.rows + small.rows)

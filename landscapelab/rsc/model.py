@@ -2,18 +2,21 @@
 
 The model (Section 3, eq. 1) has ``L`` hidden layers of width ``m`` and one output:
 
-    alpha^(0) = x,   alpha^(l) = phi( W^(l) alpha^(l-1) / sqrt(m_{l-1}) )  (l = 1..L),   f = v^T alpha^(L) / sqrt(m)
+    alpha^(0) = x,   alpha^(l) = phi( W^(l) alpha^(l-1) / sqrt(m_{l-1}) )  (l = 1..L),   f = v^T alpha^(L) /
+    sqrt(m)
 
-with ``W^(1)`` of shape ``(m, d)`` (so the first layer is scaled by ``1/sqrt(d)``), ``W^(l)`` of shape ``(m, m)``
-and no biases. This is exactly :class:`landscapelab.MLP` with ``bias=False`` and ``parametrization="ntk"`` (every
-layer, the output layer included, divides by the square root of its fan-in), so the core's exact gradient,
-Hessian-vector and Jacobian passes apply unchanged; the parameter vector stores ``vec(W^(1)), ..., vec(W^(L)), v``
-in that order, ``md + (L-1)m^2 + m`` numbers (the paper's "Lm^2 + m" assumes ``d = m``).
+with ``W^(1)`` of shape ``(m, d)`` (so the first layer is scaled by ``1/sqrt(d)``), ``W^(l)`` of shape ``(m,
+m)`` and no biases. This is exactly :class:`landscapelab.MLP` with ``bias=False`` and
+``parametrization="ntk"`` (every layer, the output layer included, divides by the square root of its fan-in),
+so the core's exact gradient, Hessian-vector and Jacobian passes apply unchanged; the parameter vector stores
+``vec(W^(1)), ..., vec(W^(L)), v`` in that order, ``md + (L-1)m^2 + m`` numbers (the paper's "Lm^2 + m"
+assumes ``d = m``).
 
-What differs from the core's NTK initialisation is Assumption 2: the hidden weights are ``N(0, sigma_0^2)`` with
-``sigma_0 = sigma_1 / (2 (1 + sqrt(log m / (2m))))`` and the last layer ``v_0`` is a random **unit** vector (not
-Gaussian entries), and the inputs have ``||x|| = sqrt(d)``. :func:`init_params` draws it. The loss is the mean
-square error without 1/2, ``L(theta) = (1/n) sum_i (y_i - f(theta; x_i))^2`` (Section 3), :func:`loss`.
+What differs from the core's NTK initialisation is Assumption 2: the hidden weights are ``N(0, sigma_0^2)``
+with ``sigma_0 = sigma_1 / (2 (1 + sqrt(log m / (2m))))`` and the last layer ``v_0`` is a random **unit**
+vector (not Gaussian entries), and the inputs have ``||x|| = sqrt(d)``. :func:`init_params` draws it. The loss
+is the mean square error without 1/2, ``L(theta) = (1/n) sum_i (y_i - f(theta; x_i))^2`` (Section 3),
+:func:`loss`.
 """
 
 from __future__ import annotations
@@ -26,8 +29,19 @@ from .._validate import as_float_array, choice, positive_int
 from ..losses import LossFunction, loss_function
 from ..nets import MLP
 
-__all__ = ["sigma0_from_sigma1", "sigma1_from_sigma0", "network", "check_network", "init_params",
-           "normalise_inputs", "make_data", "loss", "split", "spectral_distances", "in_spectral_ball"]
+__all__ = [
+    "sigma0_from_sigma1",
+    "sigma1_from_sigma0",
+    "network",
+    "check_network",
+    "init_params",
+    "normalise_inputs",
+    "make_data",
+    "loss",
+    "split",
+    "spectral_distances",
+    "in_spectral_ball",
+]
 
 
 def _positive(value, name: str) -> float:
@@ -82,7 +96,8 @@ def sigma1_from_sigma0(sigma0: float, m: int) -> float:
 
 
 def network(d: int, m: int, depth: int, activation="tanh") -> MLP:
-    """The paper's network with ``depth`` hidden layers of width ``m`` on inputs of dimension ``d`` (Section 3).
+    """The paper's network with ``depth`` hidden layers of width ``m`` on inputs of dimension ``d`` (Section
+    3).
 
     Parameters
     ----------
@@ -117,16 +132,27 @@ def check_network(net) -> MLP:
     MLP
     """
     if not isinstance(net, MLP):
-        raise TypeError(f"net: expected a landscapelab.MLP (see landscapelab.rsc.network), got {type(net).__name__}")
-    if net.bias or net.parametrization != "ntk" or net.d_out != 1 or net.depth < 1 \
-            or net.output_activation is not None or len(set(net.widths[1:-1])) != 1:
-        raise ValueError(f"net: expected the paper's network (no biases, NTK scaling, equal hidden widths, one "
-                         f"linear output; landscapelab.rsc.network), got {net!r}")
+        raise TypeError(
+            f"net: expected a landscapelab.MLP (see landscapelab.rsc.network), got {type(net).__name__}"
+        )
+    if (
+        net.bias
+        or net.parametrization != "ntk"
+        or net.d_out != 1
+        or net.depth < 1
+        or net.output_activation is not None
+        or len(set(net.widths[1:-1])) != 1
+    ):
+        raise ValueError(
+            f"net: expected the paper's network (no biases, NTK scaling, equal hidden widths, one "
+            f"linear output; landscapelab.rsc.network), got {net!r}"
+        )
     return net
 
 
-def init_params(net, sigma1: float | None = None, sigma0: float | None = None, seed: int = 0,
-                last_layer: str = "unit") -> np.ndarray:
+def init_params(
+    net, sigma1: float | None = None, sigma0: float | None = None, seed: int = 0, last_layer: str = "unit"
+) -> np.ndarray:
     """Draw theta_0 as in Assumption 2.
 
     Hidden weights ``w_ij ~ N(0, sigma_0^2)``; ``v_0`` a uniformly random unit vector. Give exactly one of
@@ -181,11 +207,11 @@ def normalise_inputs(X) -> np.ndarray:
 
 
 def make_data(n: int, d: int, shift: float = 0.0, seed: int = 0):
-    """Synthetic data for the chapter: Gaussian inputs, optionally shifted, normalised to ``||x|| = sqrt(d)``, and
-    labels ``y = sign(<x, u>)`` for a Gaussian ``u``.
+    """Synthetic data for the chapter: Gaussian inputs, optionally shifted, normalised to ``||x|| = sqrt(d)``,
+    and labels ``y = sign(<x, u>)`` for a Gaussian ``u``.
 
-    ``shift = 0`` gives *centred* inputs; ``shift = 1`` adds 1 to every coordinate before normalising (all inputs
-    then share a common direction, as raw image pixels do).
+    ``shift = 0`` gives *centred* inputs; ``shift = 1`` adds 1 to every coordinate before normalising (all
+    inputs then share a common direction, as raw image pixels do).
 
     Parameters
     ----------
@@ -251,7 +277,8 @@ def split(net, w):
 
 
 def spectral_distances(net, w, w0):
-    """Distances of Definition 3.1: ``||W^(l) - W_0^(l)||_2`` (operator norms) for each layer and ``||v - v_0||_2``.
+    """Distances of Definition 3.1: ``||W^(l) - W_0^(l)||_2`` (operator norms) for each layer and ``||v -
+    v_0||_2``.
 
     Parameters
     ----------

@@ -2,21 +2,22 @@
 
 :func:`gradient_descent` runs ``theta_{t+1} = theta_t - eta grad L(theta_t)`` with ``eta = omega / beta_0``
 (``beta_0`` the sharpness ``lambda_max(grad^2 L(theta_0))``, or a given ``lr``) and records the loss,
-``||grad L||``, ``||gbar_t||`` and the distances of Definition 3.1 that decide whether the iterates stay in the
-spectral ball of Assumption 4 (A4.2). At chosen steps :func:`step_analysis` measures what Theorems 5.1-5.3 are
-about:
+``||grad L||``, ``||gbar_t||`` and the distances of Definition 3.1 that decide whether the iterates stay in
+the spectral ball of Assumption 4 (A4.2). At chosen steps :func:`step_analysis` measures what Theorems 5.1-5.3
+are about:
 
-* the curvature of the loss along ``gbar`` and inside the cone (:class:`~landscapelab.rsc.cone.ConeCurvature`):
-  the critical angle ``kappa*_t``, the residual part ``||R_t||`` and the plug-in RSC constant
-  ``2 ||gbar||^2 - ||R||`` (Theorem 5.1's mechanism with measured numbers);
-* the sharpness ``lambda_max(grad^2 L)`` (a lower bound on any smoothness constant beta valid near theta_t) and
-  the extreme eigenvalues of the NTK;
+* the curvature of the loss along ``gbar`` and inside the cone
+  (:class:`~landscapelab.rsc.cone.ConeCurvature`): the critical angle ``kappa*_t``, the residual part
+  ``||R_t||`` and the plug-in RSC constant ``2 ||gbar||^2 - ||R||`` (Theorem 5.1's mechanism with measured
+  numbers);
+* the sharpness ``lambda_max(grad^2 L)`` (a lower bound on any smoothness constant beta valid near theta_t)
+  and the extreme eigenvalues of the NTK;
 * ``cos(gbar_t, grad L(theta_t))``: whether the descent direction lies in a cone ``Q_kappa`` at all;
 * Theorem 5.3's per-step factor for ``kappa = 1``, the one member of the family whose restricted minimum is
-  computable: ``B_t`` is then the segment ``theta_t + s ghat``, ``|s| <= rho_2``, so ``L(bar theta_{t+1})`` is a
-  one-dimensional minimum and ``gamma_t = L(bar theta_{t+1}) / L(theta_t)`` (with ``L* = 0``, which gradient
-  descent itself certifies by reaching a loss near 0); the RSC constant on the segment is measured from loss values
-  (Definition 5.1), ``beta_t`` is the sharpness and ``omega_t = eta beta_t``.
+  computable: ``B_t`` is then the segment ``theta_t + s ghat``, ``|s| <= rho_2``, so ``L(bar theta_{t+1})`` is
+  a one-dimensional minimum and ``gamma_t = L(bar theta_{t+1}) / L(theta_t)`` (with ``L* = 0``, which gradient
+  descent itself certifies by reaching a loss near 0); the RSC constant on the segment is measured from loss
+  values (Definition 5.1), ``beta_t`` is the sharpness and ``omega_t = eta beta_t``.
 """
 
 from __future__ import annotations
@@ -52,7 +53,8 @@ class GDRun:
     gbar_step, gbar_norm : ndarray
         ``||gbar_t||`` at every ``gbar_every``-th step.
     ball_step, dW, dv : ndarray
-        ``max_l ||W^(l)_t - W^(l)_0||_2`` and ``||v_t - v_0||`` at every ``ball_every``-th step (and the last).
+        ``max_l ||W^(l)_t - W^(l)_0||_2`` and ``||v_t - v_0||`` at every ``ball_every``-th step (and the
+        last).
     analyses : list of dict
         :func:`step_analysis` at the requested steps.
     w : ndarray
@@ -129,9 +131,10 @@ def line_restriction(net, X, y, w, gbar, radius: float, points: int = 4) -> dict
     Returns
     -------
     dict
-        ``alpha``: the largest alpha with ``L(theta_t + s ghat) >= L + s <ghat, grad L> + alpha s^2 / 2`` on the grid
-        (Definition 5.1 restricted to the segment); ``minimum``: the minimum of the loss on the segment (bounded
-        scalar minimisation around the best grid point, compared with the grid and with ``L(theta_t)``).
+        ``alpha``: the largest alpha with ``L(theta_t + s ghat) >= L + s <ghat, grad L> + alpha s^2 / 2`` on
+        the grid (Definition 5.1 restricted to the segment); ``minimum``: the minimum of the loss on the
+        segment (bounded scalar minimisation around the best grid point, compared with the grid and with
+        ``L(theta_t)``).
     """
     radius = float(radius)
     if not radius > 0:
@@ -148,13 +151,18 @@ def line_restriction(net, X, y, w, gbar, radius: float, points: int = 4) -> dict
     alpha = float(np.min(2.0 * (vals[nz] - L0 - grid[nz] * slope) / grid[nz] ** 2))
     i = int(np.argmin(vals))
     lo, hi = grid[max(i - 1, 0)], grid[min(i + 1, grid.size - 1)]
-    best = minimize_scalar(lambda t: _values(net, X, y, w + t * ghat)[0], bounds=(lo, hi), method="bounded",
-                           options={"xatol": 1e-6 * radius})
+    best = minimize_scalar(
+        lambda t: _values(net, X, y, w + t * ghat)[0],
+        bounds=(lo, hi),
+        method="bounded",
+        options={"xatol": 1e-6 * radius},
+    )
     return {"alpha": alpha, "minimum": float(min(vals.min(), best.fun))}
 
 
-def step_analysis(net, X, y, w, lr: float, rho2_factors=(1.0,), steps: int = 20, full: bool = True,
-                  seed: int = 0) -> dict:
+def step_analysis(
+    net, X, y, w, lr: float, rho2_factors=(1.0,), steps: int = 20, full: bool = True, seed: int = 0
+) -> dict:
     """Measure the quantities of Theorems 5.1-5.3 at one iterate (see the module docstring).
 
     Parameters
@@ -171,8 +179,8 @@ def step_analysis(net, X, y, w, lr: float, rho2_factors=(1.0,), steps: int = 20,
         Radii rho_2 of ``B_t``, as multiples of the step length ``eta ||grad L(theta_t)||`` (Remark 5.4 takes
         ``rho_2`` at least the step length).
     steps : int
-        Krylov dimension of :class:`ConeCurvature` started at ``gbar`` (its Ritz values also give the sharpness
-        and ``lambda_min``); also the Lanczos budget for ``||R||``.
+        Krylov dimension of :class:`ConeCurvature` started at ``gbar`` (its Ritz values also give the
+        sharpness and ``lambda_min``); also the Lanczos budget for ``||R||``.
     full : bool
         Also measure ``||R||`` and the NTK spectrum (the costly part).
     seed : int
@@ -192,19 +200,45 @@ def step_analysis(net, X, y, w, lr: float, rho2_factors=(1.0,), steps: int = 20,
     gbar_sq = float(gbar @ gbar)
     grad_norm = float(np.linalg.norm(grad))
     L1 = f.value(w - lr * grad)
-    out = {"loss": L0, "next_loss": L1, "observed": L1 / L0, "gbar_sq": gbar_sq, "grad_norm": grad_norm,
-           "cos": float(abs(gbar @ grad) / (math.sqrt(gbar_sq) * grad_norm)), "sharpness": sharp,
-           "along": cone.along, "lambda_min": cone.lambda_min, "kappa_star": cone.kappa_star(),
-           "omega": lr * sharp}
+    out = {
+        "loss": L0,
+        "next_loss": L1,
+        "observed": L1 / L0,
+        "gbar_sq": gbar_sq,
+        "grad_norm": grad_norm,
+        "cos": float(abs(gbar @ grad) / (math.sqrt(gbar_sq) * grad_norm)),
+        "sharpness": sharp,
+        "along": cone.along,
+        "lambda_min": cone.lambda_min,
+        "kappa_star": cone.kappa_star(),
+        "omega": lr * sharp,
+    }
     if full:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
-            r_norm = float(abs(eigenvalues(residual_operator(net, w, X, y), k=1, which="magnitude", tol=1e-6,
-                                           max_iter=steps, seed=seed)[0]))
+            r_norm = float(
+                abs(
+                    eigenvalues(
+                        residual_operator(net, w, X, y),
+                        k=1,
+                        which="magnitude",
+                        tol=1e-6,
+                        max_iter=steps,
+                        seed=seed,
+                    )[0]
+                )
+            )
         K = tangent_kernel_operator(net, w, X).dense()
         ntk = np.linalg.eigvalsh(0.5 * (K + K.T))
-        out.update({"r_norm": r_norm, "alpha_plugin": 2.0 * gbar_sq - r_norm, "ntk_min": float(ntk[0]),
-                    "ntk_max": float(ntk[-1]), "ntk_mean_form": float(K.sum()) / K.shape[0] ** 2})
+        out.update(
+            {
+                "r_norm": r_norm,
+                "alpha_plugin": 2.0 * gbar_sq - r_norm,
+                "ntk_min": float(ntk[0]),
+                "ntk_max": float(ntk[-1]),
+                "ntk_mean_form": float(K.sum()) / K.shape[0] ** 2,
+            }
+        )
     step_length = lr * grad_norm
     for factor in rho2_factors:
         line = line_restriction(net, X, y, w, gbar, factor * step_length)
@@ -220,9 +254,22 @@ def step_analysis(net, X, y, w, lr: float, rho2_factors=(1.0,), steps: int = 20,
     return out
 
 
-def gradient_descent(net, X, y, w0, steps: int, omega: float = 0.5, lr: float | None = None,
-                     stop_loss: float | None = None, gbar_every: int = 1, ball_every: int = 50,
-                     analyse=(), full=(), rho2_factors=(1.0,), progress: bool = False) -> GDRun:
+def gradient_descent(
+    net,
+    X,
+    y,
+    w0,
+    steps: int,
+    omega: float = 0.5,
+    lr: float | None = None,
+    stop_loss: float | None = None,
+    gbar_every: int = 1,
+    ball_every: int = 50,
+    analyse=(),
+    full=(),
+    rho2_factors=(1.0,),
+    progress: bool = False,
+) -> GDRun:
     """Gradient descent on the square loss of Section 3, recording what Assumption 4 and Theorem 5.3 need.
 
     Parameters
@@ -281,9 +328,12 @@ def gradient_descent(net, X, y, w0, steps: int, omega: float = 0.5, lr: float | 
 
         iterator = tqdm(iterator, desc="gradient descent", unit="step", mininterval=1.0, leave=False)
     for t in iterator:
-        value = f.value(w)
+        with np.errstate(over="ignore", invalid="ignore"):
+            value = f.value(w)
         if not math.isfinite(value):
-            raise FloatingPointError(f"gradient descent diverged by step {t} (lr = {lr:.4g}): the loss is {value}")
+            raise FloatingPointError(
+                f"gradient descent diverged by step {t} (lr = {lr:.4g}): the loss is {value}"
+            )
         grad = f.gradient(w)
         last = t == steps or (stop_loss is not None and value < stop_loss)
         rec["step"].append(t)
@@ -298,8 +348,9 @@ def gradient_descent(net, X, y, w0, steps: int, omega: float = 0.5, lr: float | 
             rec["dW"].append(float(dW.max()))
             rec["dv"].append(dv)
         if t in analyse:
-            analyses.append({"step": t, **step_analysis(net, X, y, w, lr, rho2_factors=rho2_factors,
-                                                        full=t in full)})
+            analyses.append(
+                {"step": t, **step_analysis(net, X, y, w, lr, rho2_factors=rho2_factors, full=t in full)}
+            )
         if last:
             break
         w = w - lr * grad
