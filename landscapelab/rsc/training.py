@@ -180,7 +180,7 @@ def step_analysis(
         ``rho_2`` at least the step length).
     steps : int
         Krylov dimension of :class:`ConeCurvature` started at ``gbar`` (its Ritz values also give the
-        sharpness and ``lambda_min``); also the Lanczos budget for ``||R||``.
+        sharpness and ``lambda_min``); twice it is the Lanczos budget for ``||R||``.
     full : bool
         Also measure ``||R||`` and the NTK spectrum (the costly part).
     seed : int
@@ -223,7 +223,7 @@ def step_analysis(
                         k=1,
                         which="magnitude",
                         tol=1e-6,
-                        max_iter=steps,
+                        max_iter=2 * steps,
                         seed=seed,
                     )[0]
                 )

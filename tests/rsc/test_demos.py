@@ -13,14 +13,14 @@ from landscapelab.rsc import experiments as ex
 def test_cone_demo_frames():
     table = ex.cone_sweep()
     demo = demos.cone_demo(table)
-    assert isinstance(demo, Demo) and demo.n_frames == len(ex.KAPPAS) * len(ex.WIDTHS) * 2
-    for kappa, width, setting in ((0.05, 64, "softplus, centred"), (0.9, 512, "tanh, shifted")):
-        fig = demo.frame(kappa=kappa, width=width, setting=setting)
-        ax = fig.axes[0]
-        act, shift = {label: (a, s) for a, s, label in ex.CONE_SETTINGS}[setting]
-        row = [r for r in table.rows if r["activation"] == act and r["m"] == width and r["seed"] == 0][0]
-        curve = ax.lines[0].get_ydata()
-        assert np.allclose(curve * row["lambda_max"], row["boundary"])
+    assert isinstance(demo, Demo) and demo.n_frames == len(ex.KAPPAS) * len(ex.WIDTHS)
+    for kappa, width in ((0.05, 64), (0.9, 512)):
+        fig = demo.frame(kappa=kappa, width=width)
+        for ax, (act, _, _) in zip(fig.axes, ex.CONE_SETTINGS):
+            row = [r for r in table.rows if r["activation"] == act and r["m"] == width and r["seed"] == 0][0]
+            curve = ax.lines[0].get_ydata()
+            assert np.allclose(curve * row["lambda_max"], row["boundary"])
+    assert demos.kappa_figure(table).axes
 
 
 @pytest.mark.slow
