@@ -324,7 +324,8 @@ def sweep(fn: Callable, grid: Mapping[str, Sequence], seeds: Iterable[int] | Non
     show = len(todo) > 1 if progress is None else bool(progress)
     bar = None
     if show and todo:
-        from tqdm.auto import tqdm
+        from tqdm import tqdm       # text on stderr (as the demos' bars): a notebook widget would be stored in the
+                                    # cell's outputs and shown as text in the static book
 
         bar = tqdm(total=len(todo), desc=desc or getattr(fn, "__name__", "sweep"), unit="call", file=sys.stderr,
                    mininterval=1.0, leave=False)

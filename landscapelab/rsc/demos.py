@@ -35,7 +35,7 @@ def _rows(table, **equal):
 def _panels(n: int, width: float = 4.0, height: float = 3.2):
     """``n`` axes side by side with a fixed layout."""
     fig, axes = plt.subplots(1, n, figsize=(width * n, height))
-    fig.subplots_adjust(left=0.3 / n + 0.04, right=0.98, bottom=0.16, top=0.86, wspace=0.32)
+    fig.subplots_adjust(left=0.3 / n + 0.04, right=0.98, bottom=0.16, top=0.86, wspace=0.42)
     return fig, list(np.atleast_1d(axes))
 
 
@@ -122,9 +122,10 @@ def kappa_figure(table=None):
     ax.axhline(1.0, color="0.6", lw=0.8)
     ax.set_xscale("log", base=2)
     ax.set_yscale("log")
+    ax.set_ylim(0.07, 4)
     ax.set_xlabel("width m")
     ax.set_ylabel("cone angle (cosine)")
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=6.5, loc="upper right", ncol=2)
     return fig
 
 
@@ -205,6 +206,9 @@ def width_figure(table=None):
         ax.loglog(ws, Y.mean(axis=0), style, color=f"C{k}", label=f"{act}, L = {depth}: slope {fit.slope:.2f}")
         bx.semilogx(ws, Y.mean(axis=0) * np.sqrt(ws), style, color=f"C{k}", label=f"{act}, L = {depth}")
     ax.loglog(ws, 1.0 / np.sqrt(ws), "k:", label="m^(-1/2)")
+    for a in (ax, bx):
+        a.set_xticks(ws, [str(w) for w in ws])
+        a.minorticks_off()
     ax.set_xlabel("width m")
     ax.set_ylabel("‖∇²f(θ₀; x)‖₂")
     ax.legend(fontsize=7)
@@ -292,9 +296,10 @@ def training_figure(table=None):
         row = _rows(table, m=m)[0]
         ax.semilogy(row["step"], row["loss"], color=f"C{k}", lw=1.0, label=f"m = {m}")
         bx.plot(row["gbar_step"], row["gbar_norm"], color=f"C{k}", lw=1.2, label=f"m = {m}")
-        cx.plot(row["ball_step"], row["dW"] / math.sqrt(m), "-o", color=f"C{k}", ms=3,
+        moved = row["ball_step"] > 0
+        cx.plot(row["ball_step"][moved], row["dW"][moved] / math.sqrt(m), "-o", color=f"C{k}", ms=3,
                 label=f"max_l ‖ΔW(l)‖₂ / √m, m = {m}")
-        cx.plot(row["ball_step"], row["dv"], "--", color=f"C{k}", lw=1.0, label=f"‖Δv‖, m = {m}")
+        cx.plot(row["ball_step"][moved], row["dv"][moved], "--", color=f"C{k}", lw=1.0, label=f"‖Δv‖, m = {m}")
     ax.axhline(1e-3, color="0.5", lw=0.8, ls=":")
     ax.set_xlabel("step t")
     ax.set_ylabel("loss L(θ_t)")
@@ -306,5 +311,6 @@ def training_figure(table=None):
     cx.set_xlabel("step t")
     cx.set_ylabel("distance from θ₀")
     cx.set_yscale("log")
-    cx.legend(fontsize=5.5)
+    cx.set_ylim(0.2, 20)
+    cx.legend(fontsize=5.5, loc="lower right", ncol=2)
     return fig

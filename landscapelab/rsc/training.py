@@ -328,13 +328,14 @@ def gradient_descent(
 
         iterator = tqdm(iterator, desc="gradient descent", unit="step", mininterval=1.0, leave=False)
     for t in iterator:
-        with np.errstate(over="ignore", invalid="ignore"):
-            value = f.value(w)
-        if not math.isfinite(value):
-            raise FloatingPointError(
-                f"gradient descent diverged by step {t} (lr = {lr:.4g}): the loss is {value}"
-            )
-        grad = f.gradient(w)
+        try:
+            with np.errstate(over="ignore", invalid="ignore"):
+                value = f.value(w)
+                grad = f.gradient(w)
+        except FloatingPointError as err:       # the core's passes refuse non-finite intermediate values
+            raise FloatingPointError(f"gradient descent diverged by step {t} (lr = {lr:.4g}): {err}") from err
+        if not (math.isfinite(value) and np.all(np.isfinite(grad))):
+            raise FloatingPointError(f"gradient descent diverged by step {t} (lr = {lr:.4g}): the loss is {value}")
         last = t == steps or (stop_loss is not None and value < stop_loss)
         rec["step"].append(t)
         rec["loss"].append(value)
