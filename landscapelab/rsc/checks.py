@@ -1,5 +1,4 @@
-"""Claims of the chapter "Restricted strong convexity of deep models" (Banerjee, Cisneros-Velarde, Zhu,
-Belkin).
+"""Claims of the chapter "Restricted strong convexity of deep models" (Banerjee et al.).
 
 Each check runs at a small size in about a second and sets the library against a computation done another way:
 an independent NumPy forward pass of eq. (1), autograd's dense Hessian and Jacobian, finite differences, a
