@@ -357,8 +357,8 @@ def kernel_cosine() -> Result:
 
 @claim(
     "rsc",
-    "P9-P11: GD reaches L < 1e-3, ||gbar_t|| >= 0.9 ||gbar_0||, and stays in B^Spec with rho < sqrt(m) "
-    "(tanh, L = 3, m = 64)",
+    "Figure 1 setting: GD reaches L < 1e-3, ||gbar_t|| >= 0.9 ||gbar_0||, and stays in B^Spec with "
+    "rho < sqrt(m) (tanh, L = 3, m = 64)",
 )
 def gd_convergence() -> Result:
     with warnings.catch_warnings():

@@ -69,8 +69,8 @@ def _cone_panel(ax, row, kappa: float, label: str) -> None:
 
 
 def cone_demo(table=None) -> Demo:
-    """Curvature of ``grad^2 L(theta_0)`` over unit directions at exactly ``cos(delta, gbar) = c``, with the cone
-    ``|c| >= kappa`` shaded, for each width; both settings of
+    """Curvature of ``grad^2 L(theta_0)`` over unit directions at exactly ``cos(delta, gbar) = c``, with the
+    cone ``|c| >= kappa`` shaded, for each width; both settings of
     :data:`~landscapelab.rsc.experiments.CONE_SETTINGS` side by side.
 
     Parameters
@@ -93,7 +93,8 @@ def cone_demo(table=None) -> Demo:
 
     return Demo(draw, {"kappa": list(ex.KAPPAS), "width": list(ex.WIDTHS)},
                 defaults={"kappa": 0.2, "width": 256},
-                title="Curvature of the loss inside (green) and outside (red) the cone Q_kappa at initialisation")
+                title="Curvature of the loss inside (green) and outside (red) the cone Q_kappa at "
+                      "initialisation")
 
 
 def kappa_figure(table=None):
@@ -160,7 +161,8 @@ def rate_demo(table=None) -> Demo:
         bx.plot(steps, fac, "s", color="C0", ms=5, label="Theorem 5.3, measured γ_t")
         bx.plot(steps, fac0, "^", color="C3", ms=5, label="the same with γ_t = 0")
         out = ~np.isfinite(fac)
-        bx.plot(steps[out], np.full(out.sum(), 1.25), "x", color="0.4", ms=6, label="ω_t = η λmax ≥ 2: no bound")
+        bx.plot(steps[out], np.full(out.sum(), 1.25), "x", color="0.4", ms=6,
+                label="ω_t = η λmax ≥ 2: no bound")
         bx.set_ylim(-0.05, 1.35)
         bx.set_xlabel("step t")
         bx.set_ylabel("per-step factor")
@@ -175,8 +177,10 @@ def rate_demo(table=None) -> Demo:
         cx.legend(fontsize=6.5, loc="lower left")
         return fig
 
-    return Demo(draw, {"width": list(ex.GD_WIDTHS), "rho2": [1.0, 10.0]}, defaults={"width": 128, "rho2": 1.0},
-                title="Gradient descent against Theorem 5.3's per-step factor (measured constants, kappa = 1)")
+    return Demo(draw, {"width": list(ex.GD_WIDTHS), "rho2": [1.0, 10.0]},
+                defaults={"width": 128, "rho2": 1.0},
+                title="Gradient descent against Theorem 5.3's per-step factor (measured constants, "
+                      "kappa = 1)")
 
 
 # ------------------------------------------------------------------------------------------------ figures
@@ -203,7 +207,8 @@ def width_figure(table=None):
                       for s in (0, 1)])
         fits[act, depth] = fit = slope_interval(ws, Y)
         style = "-o" if depth == 1 else "-s"
-        ax.loglog(ws, Y.mean(axis=0), style, color=f"C{k}", label=f"{act}, L = {depth}: slope {fit.slope:.2f}")
+        ax.loglog(ws, Y.mean(axis=0), style, color=f"C{k}",
+                  label=f"{act}, L = {depth}: slope {fit.slope:.2f}")
         bx.semilogx(ws, Y.mean(axis=0) * np.sqrt(ws), style, color=f"C{k}", label=f"{act}, L = {depth}")
     ax.loglog(ws, 1.0 / np.sqrt(ws), "k:", label="m^(-1/2)")
     for a in (ax, bx):
@@ -238,8 +243,10 @@ def depth_figure(table=None):
              ("tanh", 1.0, "sigma0", "tanh, σ₀ = 1"), ("tanh", 2.0, "sigma0", "tanh, σ₀ = 2")]
     for k, (act, sigma, kind, label) in enumerate(cases):
         rows = [_rows(table, activation=act, sigma=sigma, kind=kind, depth=int(L))[0] for L in depths]
-        ax.semilogy(depths, [r["sqrt_m_hessian"] for r in rows], "-o", color=f"C{k}", label=f"{label}: measured")
-        ax.semilogy(depths, [r["c_H"] for r in rows], "--", color=f"C{k}", alpha=0.7, label="c_H (Remark 4.3)")
+        ax.semilogy(depths, [r["sqrt_m_hessian"] for r in rows], "-o", color=f"C{k}",
+                    label=f"{label}: measured")
+        ax.semilogy(depths, [r["c_H"] for r in rows], "--", color=f"C{k}", alpha=0.7,
+                    label="c_H (Remark 4.3)")
     ax.set_xlabel("depth L")
     ax.set_ylabel("√m ‖∇²f‖ (solid) and c_H (dashed)")
     ax.legend(fontsize=6.5, ncol=2)
@@ -299,7 +306,8 @@ def training_figure(table=None):
         moved = row["ball_step"] > 0
         cx.plot(row["ball_step"][moved], row["dW"][moved] / math.sqrt(m), "-o", color=f"C{k}", ms=3,
                 label=f"max_l ‖ΔW(l)‖₂ / √m, m = {m}")
-        cx.plot(row["ball_step"][moved], row["dv"][moved], "--", color=f"C{k}", lw=1.0, label=f"‖Δv‖, m = {m}")
+        cx.plot(row["ball_step"][moved], row["dv"][moved], "--", color=f"C{k}", lw=1.0,
+                label=f"‖Δv‖, m = {m}")
     ax.axhline(1e-3, color="0.5", lw=0.8, ls=":")
     ax.set_xlabel("step t")
     ax.set_ylabel("loss L(θ_t)")

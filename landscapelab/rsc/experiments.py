@@ -57,7 +57,8 @@ __all__ = [
 D = 32
 #: Krylov vectors for ``||grad^2 f||`` (the values are then within 1% of converged ones; see the tests).
 LANCZOS_BUDGET = 20
-#: Krylov vectors for ``||R||``, the residual part of the loss Hessian (relative accuracy about 1e-4 at m = 512).
+#: Krylov vectors for ``||R||``, the residual part of the loss Hessian (relative accuracy about 1e-4 at
+#: m = 512).
 R_BUDGET = 40
 #: Cosines at which :func:`cone_point` records the boundary curvature.
 COS_GRID = tuple(np.round(np.linspace(0.0, 1.0, 41), 6).tolist())
@@ -188,7 +189,7 @@ def cone_point(
     steps: int = 30,
     samples: int = 8,
 ) -> dict:
-    """The loss Hessian at theta_0 inside and outside the cone (Theorem 5.1; the chapter's P6, P7).
+    """The loss Hessian at theta_0 inside and outside the cone (Theorem 5.1).
 
     Parameters
     ----------
@@ -347,8 +348,8 @@ def gd_point(
     return out
 
 
-# ------------------------------------------------------------------------------------------ the chapter's
-# sweeps  Widths of the width sweeps.
+# ------------------------------------------------------------------------------------ the chapter's sweeps
+#: Widths of the width sweeps.
 WIDTHS = (64, 128, 256, 512)
 #: Depths of the depth sweeps (at width DEPTH_WIDTH).
 DEPTHS = (1, 2, 4, 8)
@@ -358,7 +359,7 @@ DEPTH_WIDTH = 128
 CONE_SETTINGS = (("softplus", 0.0, "softplus, centred"), ("tanh", 1.0, "tanh, shifted"))
 #: Widths of the gradient-descent runs.
 GD_WIDTHS = (32, 64, 128)
-#: Steps of the full analysis in the m = 128 run (P8).
+#: Steps of the full analysis in the m = 128 run.
 GD_FULL = (0, 50, 150, 400)
 
 
@@ -370,6 +371,12 @@ def _sweep(fn, grid, seeds, desc):
         return sweep(fn, grid, seeds=seeds, cache=True, desc=desc)
 
 
+def _table(*tables):
+    from ..sweeps import Table
+
+    return Table([row for table in tables for row in table.rows])
+
+
 def width_sweep():
     """``||grad^2 f(theta_0; x)||`` against the width (tanh and softplus, L = 1 and 2, sigma_1 = 1, 2 seeds).
 
@@ -378,12 +385,8 @@ def width_sweep():
     Table
         Rows of :func:`hessian_point`.
     """
-    return _sweep(
-        hessian_point,
-        {"activation": ["tanh", "softplus"], "depth": [1, 2], "m": list(WIDTHS), "sigma": [1.0]},
-        range(2),
-        "Hessian against width",
-    )
+    grid = {"activation": ["tanh", "softplus"], "depth": [1, 2], "m": list(WIDTHS), "sigma": [1.0]}
+    return _sweep(hessian_point, grid, range(2), "Hessian against width")
 
 
 def depth_sweep():
@@ -395,33 +398,12 @@ def depth_sweep():
     Table
         Rows of :func:`hessian_point` (column ``kind`` says how ``sigma`` is meant).
     """
-    good = _sweep(
-        hessian_point,
-        {
-            "activation": ["tanh", "softplus"],
-            "depth": list(DEPTHS),
-            "m": [DEPTH_WIDTH],
-            "sigma": [1.0],
-            "kind": ["sigma1"],
-        },
-        [0],
-        "Hessian against depth",
-    )
-    large = _sweep(
-        hessian_point,
-        {
-            "activation": ["tanh"],
-            "depth": list(DEPTHS),
-            "m": [DEPTH_WIDTH],
-            "sigma": [1.0, 2.0],
-            "kind": ["sigma0"],
-        },
-        [0],
-        "Hessian against depth, large sigma_0",
-    )
-    from ..sweeps import Table
-
-    return Table(good.rows + large.rows)
+    base = {"depth": list(DEPTHS), "m": [DEPTH_WIDTH]}
+    good = _sweep(hessian_point, {"activation": ["tanh", "softplus"], **base, "sigma": [1.0],
+                                  "kind": ["sigma1"]}, [0], "Hessian against depth")
+    large = _sweep(hessian_point, {"activation": ["tanh"], **base, "sigma": [1.0, 2.0], "kind": ["sigma0"]},
+                   [0], "Hessian against depth, large sigma_0")
+    return _table(good, large)
 
 
 def gbar_sweep():
@@ -432,38 +414,23 @@ def gbar_sweep():
     Table
         Rows of :func:`gbar_point`.
     """
-    return _sweep(
-        gbar_point,
-        {"activation": ["tanh", "softplus"], "depth": [1, 3], "n": [8, 64, 512], "shift": [0.0, 1.0]},
-        range(3),
-        "average gradient",
-    )
+    grid = {"activation": ["tanh", "softplus"], "depth": [1, 3], "n": [8, 64, 512], "shift": [0.0, 1.0]}
+    return _sweep(gbar_point, grid, range(3), "average gradient")
 
 
 def gbar_width_sweep():
     """``||gbar_0||`` against the width in the setting of :func:`gd_sweep` (tanh, L = 3, sigma_0 = 1, shifted
-    data, n = 64), 5 seeds: the quantity behind the paper's Figure 1(b)-(d) when the minimum over t is at t =
-    0.
+    data, n = 64), 5 seeds: the quantity behind the paper's Figure 1(b)-(d) when the minimum over t is at
+    t = 0.
 
     Returns
     -------
     Table
         Rows of :func:`gbar_point`.
     """
-    return _sweep(
-        gbar_point,
-        {
-            "activation": ["tanh"],
-            "depth": [3],
-            "n": [64],
-            "shift": [1.0],
-            "m": [32, 64, 128, 256, 512, 1024],
-            "sigma": [1.0],
-            "kind": ["sigma0"],
-        },
-        range(5),
-        "average gradient against width",
-    )
+    grid = {"activation": ["tanh"], "depth": [3], "n": [64], "shift": [1.0],
+            "m": [32, 64, 128, 256, 512, 1024], "sigma": [1.0], "kind": ["sigma0"]}
+    return _sweep(gbar_point, grid, range(5), "average gradient against width")
 
 
 def cone_sweep():
@@ -475,17 +442,9 @@ def cone_sweep():
     Table
         Rows of :func:`cone_point`.
     """
-    from ..sweeps import Table
-
-    rows = []
-    for activation, shift, _ in CONE_SETTINGS:
-        rows += _sweep(
-            cone_point,
-            {"activation": [activation], "m": list(WIDTHS), "shift": [shift]},
-            range(2) if activation == "softplus" else [0],
-            f"cone curvature, {activation}",
-        ).rows
-    return Table(rows)
+    return _table(*[_sweep(cone_point, {"activation": [act], "m": list(WIDTHS), "shift": [shift]},
+                           range(2) if act == "softplus" else [0], f"cone curvature, {act}")
+                    for act, shift, _ in CONE_SETTINGS])
 
 
 def gd_sweep():
@@ -497,68 +456,25 @@ def gd_sweep():
     Table
         Rows of :func:`gd_point`.
     """
-    from ..sweeps import Table
-
-    rows = []
-    for m in GD_WIDTHS:
-        full = [list(GD_FULL)] if m == 128 else [[]]
-        rows += _sweep(
-            gd_point,
-            {
-                "activation": ["tanh"],
-                "m": [m],
-                "sigma0": [1.0],
-                "shift": [1.0],
-                "omega": [0.5],
-                "steps": [1500],
-                "analyse_every": [50],
-                "full": full,
-            },
-            [0],
-            f"gradient descent, m = {m}",
-        ).rows
-    return Table(rows)
+    base = {"activation": ["tanh"], "sigma0": [1.0], "shift": [1.0], "omega": [0.5], "steps": [1500],
+            "analyse_every": [50]}
+    return _table(*[_sweep(gd_point, {**base, "m": [m], "full": [list(GD_FULL)] if m == 128 else [[]]}, [0],
+                           f"gradient descent, m = {m}") for m in GD_WIDTHS])
 
 
 def caution_sweep():
-    """The two cautionary runs: softplus, sigma_0 = 0.45, centred data, 300 steps (P10), and the m = 128 tanh
-    run of :func:`gd_sweep` with the smaller step omega = 0.25 (P12).
+    """The two cautionary runs: softplus, sigma_0 = 0.45, centred data, 300 steps (comfortable RSC, slow
+    descent), and the m = 128 tanh run of :func:`gd_sweep` with the smaller step omega = 0.25.
 
     Returns
     -------
     Table
         Rows of :func:`gd_point` (column ``activation`` tells them apart).
     """
-    from ..sweeps import Table
-
-    slow = _sweep(
-        gd_point,
-        {
-            "activation": ["softplus"],
-            "m": [128],
-            "sigma0": [0.45],
-            "shift": [0.0],
-            "omega": [0.5],
-            "steps": [300],
-            "analyse_every": [0],
-            "full": [[0, 300]],
-        },
-        [0],
-        "softplus, centred data",
-    )
-    small = _sweep(
-        gd_point,
-        {
-            "activation": ["tanh"],
-            "m": [128],
-            "sigma0": [1.0],
-            "shift": [1.0],
-            "omega": [0.25],
-            "steps": [400],
-            "analyse_every": [100],
-            "full": [[]],
-        },
-        [0],
-        "tanh, omega = 0.25",
-    )
-    return Table(slow.rows + small.rows)
+    slow = _sweep(gd_point, {"activation": ["softplus"], "m": [128], "sigma0": [0.45], "shift": [0.0],
+                             "omega": [0.5], "steps": [300], "analyse_every": [0], "full": [[0, 300]]},
+                  [0], "softplus, centred data")
+    small = _sweep(gd_point, {"activation": ["tanh"], "m": [128], "sigma0": [1.0], "shift": [1.0],
+                              "omega": [0.25], "steps": [400], "analyse_every": [100], "full": [[]]},
+                   [0], "tanh, omega = 0.25")
+    return _table(slow, small)

@@ -335,7 +335,8 @@ def gradient_descent(
         except FloatingPointError as err:       # the core's passes refuse non-finite intermediate values
             raise FloatingPointError(f"gradient descent diverged by step {t} (lr = {lr:.4g}): {err}") from err
         if not (math.isfinite(value) and np.all(np.isfinite(grad))):
-            raise FloatingPointError(f"gradient descent diverged by step {t} (lr = {lr:.4g}): the loss is {value}")
+            raise FloatingPointError(f"gradient descent diverged by step {t} (lr = {lr:.4g}): the loss is "
+                                     f"{value}")
         last = t == steps or (stop_loss is not None and value < stop_loss)
         rec["step"].append(t)
         rec["loss"].append(value)

@@ -48,7 +48,7 @@ def test_one_layer_closed_form(forward, seed):
 
 
 def test_cross_block_dominates_one_layer():
-    # P2: for L = 1 the v-W block carries the norm: ||H|| / ||B_vW|| in [0.98, 1.02] at m >= 128
+    # for L = 1 the v-W block carries the norm: ||H|| / ||B_vW|| in [0.98, 1.02] at m >= 128
     for m in (128, 256):
         net = rsc.network(32, m, 1)
         w = rsc.init_params(net, sigma1=1.0, seed=1)

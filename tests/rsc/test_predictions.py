@@ -13,7 +13,7 @@ def rows(table, **equal):
 
 
 @pytest.mark.slow
-def test_p1_hessian_slopes():
+def test_hessian_width_slopes():
     table = ex.width_sweep()
     ws = np.array(ex.WIDTHS)
     for act in ("tanh", "softplus"):
@@ -27,7 +27,7 @@ def test_p1_hessian_slopes():
 
 
 @pytest.mark.slow
-def test_p3_p4_bounds_and_depth():
+def test_bounds_and_depth_growth():
     table = ex.depth_sweep()
     for r in table.rows:
         assert r["sqrt_m_hessian"] <= r["c_H"] and r["grad"] <= r["varrho"]
@@ -43,7 +43,7 @@ def test_p3_p4_bounds_and_depth():
 
 
 @pytest.mark.slow
-def test_p5_centring():
+def test_gbar_and_data_centring():
     table = ex.gbar_sweep()
     for act, depth in (("tanh", 1), ("tanh", 3)):
         def mean(n, shift):
@@ -57,7 +57,7 @@ def test_p5_centring():
 
 
 @pytest.mark.slow
-def test_p6_p7_cone():
+def test_cone_curvature_and_critical_angle():
     table = ex.cone_sweep()
     for r in table.rows:
         assert r["lambda_min"] < 0 and abs(-r["lambda_min"] / r["r_norm"] - 1) < 0.1

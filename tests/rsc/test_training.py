@@ -112,7 +112,7 @@ def gd_table():
 
 
 @pytest.mark.slow
-def test_p9_convergence_and_gbar(gd_table):
+def test_figure1_setting_convergence_and_gbar(gd_table):
     for row in gd_table.rows:
         assert row["loss"][-1] < 1e-3 and row["step"][-1] < 1500
         assert row["gbar_norm"].min() >= 0.9 * row["gbar_norm"][0]
@@ -121,7 +121,7 @@ def test_p9_convergence_and_gbar(gd_table):
 
 
 @pytest.mark.slow
-def test_p8_rsc_along_the_run(gd_table):
+def test_rsc_along_the_run(gd_table):
     row = [r for r in gd_table.rows if r["m"] == 128][0]
     full = [a for a in row["analyses"] if "r_norm" in a]
     assert len(full) == 4
@@ -134,14 +134,14 @@ def test_p8_rsc_along_the_run(gd_table):
 
 
 @pytest.mark.slow
-def test_p11_ball(gd_table):
+def test_spectral_ball_radius(gd_table):
     for row in gd_table.rows:
         if row["m"] >= 128:
             assert row["dW"].max() < math.sqrt(row["m"])
 
 
 @pytest.mark.slow
-def test_p10_p12_cautions():
+def test_cautions_slow_descent_and_small_step():
     table = rsc.experiments.caution_sweep()
     slow = [r for r in table.rows if r["activation"] == "softplus"][0]
     assert slow["loss"][-1] > 0.2 and (slow["gbar_norm"] ** 2).min() > 0.4
