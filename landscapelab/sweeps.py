@@ -324,8 +324,7 @@ def sweep(fn: Callable, grid: Mapping[str, Sequence], seeds: Iterable[int] | Non
     show = len(todo) > 1 if progress is None else bool(progress)
     bar = None
     if show and todo:
-        from tqdm import tqdm       # text on stderr (as the demos' bars): a notebook widget would be stored in the
-                                    # cell's outputs and shown as text in the static book
+        from tqdm import tqdm   # plain text on stderr (the book removes stderr; a notebook widget would stay)
 
         bar = tqdm(total=len(todo), desc=desc or getattr(fn, "__name__", "sweep"), unit="call", file=sys.stderr,
                    mininterval=1.0, leave=False)
