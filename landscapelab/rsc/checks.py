@@ -19,7 +19,7 @@ from scipy.optimize import minimize
 from .. import rsc
 from ..checks import Result, claim
 from ..curvature import ggn_operator, hessian_operator, tangent_kernel_operator
-from ..curvature.lanczos import ConvergenceWarning
+from ..curvature import ConvergenceWarning
 from ..fits import loglog_slope
 
 #: Place of the chapter in ``landscapelab verify`` (book order).

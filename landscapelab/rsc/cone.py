@@ -24,11 +24,12 @@ from above). Directions orthogonal to the whole Krylov space (possible only if i
 from __future__ import annotations
 
 import math
+import numbers
 import warnings
 
 import numpy as np
-
 from scipy.optimize import brentq
+from scipy.sparse.linalg import LinearOperator
 
 from .._validate import as_float_array, positive_int
 from ..curvature import lanczos_quadrature
@@ -79,6 +80,9 @@ def in_cone(theta, theta_t, gbar, kappa: float) -> bool:
     """
     theta = as_float_array(theta, "theta", ndim=1)
     theta_t = as_float_array(theta_t, "theta_t", shape=theta.shape)
+    gbar = as_float_array(gbar, "gbar", shape=theta.shape)
+    if np.linalg.norm(gbar) == 0:
+        raise ValueError("gbar: the cone of a zero average gradient is undefined")
     return abs(cosine(theta - theta_t, gbar)) >= _kappa(kappa) - 1e-15
 
 
@@ -109,7 +113,8 @@ def cone_directions(gbar, kappa: float, count: int = 1, seed: int = 0, cos=None)
     if norm == 0:
         raise ValueError("gbar: the cone of a zero average gradient is undefined")
     count = positive_int(count, "count")
-    c = np.full(count, _kappa(kappa)) if cos is None else as_float_array(cos, "cos", shape=(count,))
+    kappa = _kappa(kappa)
+    c = np.full(count, kappa) if cos is None else as_float_array(cos, "cos", shape=(count,))
     if np.any(np.abs(c) > 1):
         raise ValueError("cos: cosines must lie in [-1, 1]")
     if gbar.size < 2:
@@ -143,7 +148,13 @@ def plugin_kappa(gbar_sq: float, r_norm: float) -> float:
     -------
     float
     """
-    return math.sqrt(float(r_norm) / (2.0 * float(gbar_sq)))
+    gbar_sq = float(as_float_array(gbar_sq, "gbar_sq", ndim=0))
+    r_norm = float(as_float_array(r_norm, "r_norm", ndim=0))
+    if gbar_sq <= 0:
+        raise ValueError(f"gbar_sq: expected a number > 0, got {gbar_sq}")
+    if r_norm < 0:
+        raise ValueError(f"r_norm: expected a norm (>= 0), got {r_norm}")
+    return math.sqrt(r_norm / (2.0 * gbar_sq))
 
 
 class ConeCurvature:
@@ -170,6 +181,13 @@ class ConeCurvature:
         if np.linalg.norm(gbar) == 0:
             raise ValueError("gbar: the cone of a zero average gradient is undefined")
         steps = positive_int(steps, "steps")
+        if isinstance(H, (np.ndarray, list, tuple, str, bytes, numbers.Number)):
+            H = as_float_array(H, "H", shape=(gbar.size, gbar.size))
+        elif not (isinstance(H, LinearOperator) or callable(H)):
+            raise TypeError(f"H: expected a symmetric operator, array or block-product function, got "
+                            f"{type(H).__name__}")
+        elif isinstance(H, LinearOperator) and H.shape != (gbar.size, gbar.size):
+            raise ValueError(f"H: expected a ({gbar.size}, {gbar.size}) operator, got shape {H.shape}")
         self.nodes, self.weights = lanczos_quadrature(H, gbar, steps)
         if self.nodes.size < min(steps, gbar.size):
             warnings.warn(

@@ -50,14 +50,36 @@ __all__ = [
 
 @dataclass(frozen=True)
 class ActivationConstants:
-    """Assumption 1 for one activation, computed: ``lipschitz = sup|phi'|``, ``beta_phi = sup|phi''|``,
-    ``phi0 = phi(0)`` and ``inf phi'`` (negative for GELU and SiLU)."""
+    """Assumption 1 for one activation, computed (:func:`activation_constants` builds it).
+
+    Attributes
+    ----------
+    name : str
+        The activation's name.
+    lipschitz : float
+        ``sup |phi'|`` (Assumption 1 asks for at most 1).
+    beta_phi : float
+        ``sup |phi''|``, the smoothness constant ``beta_phi`` of Assumption 1.
+    phi0 : float
+        ``phi(0)``, which enters ``varrho`` (Lemma 4.1) and ``c_H`` (Theorem 4.1).
+    min_slope : float
+        ``inf phi'`` (negative for GELU and SiLU).
+    """
 
     name: str
     lipschitz: float
     beta_phi: float
     phi0: float
     min_slope: float
+
+    def __post_init__(self):
+        if not isinstance(self.name, str) or self.name not in activations.names():
+            raise ValueError(f"name: expected one of {', '.join(map(repr, activations.names()))}; "
+                             f"got {self.name!r}")
+        for name in ("lipschitz", "beta_phi"):
+            object.__setattr__(self, name, _nonneg(getattr(self, name), name))
+        for name in ("phi0", "min_slope"):
+            object.__setattr__(self, name, _real(getattr(self, name), name))
 
     @property
     def satisfies_assumption_1(self) -> bool:
@@ -127,6 +149,17 @@ def _nonneg(value, name) -> float:
     return value
 
 
+def _real(value, name) -> float:
+    return float(as_float_array(value, name, ndim=0))
+
+
+def _kappa(value) -> float:
+    kappa = float(as_float_array(value, "kappa", ndim=0))
+    if not 0 < kappa <= 1:
+        raise ValueError(f"kappa: expected a value in (0, 1], got {kappa}")
+    return kappa
+
+
 def gamma(sigma1: float, rho: float, m: int) -> float:
     """``gamma = sigma_1 + rho / sqrt(m)`` (Theorem 4.1), the bound on ``||W^(l)||_2 / sqrt(m)`` on the ball.
 
@@ -163,6 +196,7 @@ def h(l: int, gam: float, phi0: float) -> float:
     float
     """
     l = positive_int(l, "l")
+    gam, phi0 = _nonneg(gam, "gam"), _real(phi0, "phi0")
     return gam ** (l - 1) + abs(phi0) * sum(gam ** (i - 1) for i in range(1, l))
 
 
@@ -184,6 +218,7 @@ def g(a: float, depth: int, phi0: float) -> float:
     float
     """
     depth = positive_int(depth, "depth")
+    a, phi0 = _nonneg(a, "a"), _real(phi0, "phi0")
     return a**depth + abs(phi0) * sum(a ** (i - 1) for i in range(1, depth + 1))
 
 
@@ -221,6 +256,7 @@ def c_H(depth: int, gam: float, rho1: float, beta_phi: float, phi0: float, form:
     """
     L = positive_int(depth, "depth")
     gam, rho1, beta_phi = _nonneg(gam, "gam"), _nonneg(rho1, "rho1"), _nonneg(beta_phi, "beta_phi")
+    phi0 = _real(phi0, "phi0")
     form = choice(form, "form", ("remark-4.3", "theorem-4.2"))
     hs = [h(l, gam, phi0) for l in range(1, L + 1)]
     pairs = [(0, 0)] if L == 1 else [(a, b) for a in range(L) for b in range(a + 1, L)]
@@ -290,7 +326,8 @@ def loss_bound(y, a: float, b: float, depth: int, phi0: float) -> float:
     float
     """
     y = as_float_array(y, "y", ndim=1)
-    return float(2.0 * np.mean(y**2) + 2.0 * (1.0 + _nonneg(a, "a")) ** 2 * g(b, depth, phi0) ** 2)
+    a, b, phi0 = _nonneg(a, "a"), _nonneg(b, "b"), _real(phi0, "phi0")
+    return float(2.0 * np.mean(y**2) + 2.0 * (1.0 + a) ** 2 * g(b, depth, phi0) ** 2)
 
 
 def rsc_alpha(
@@ -316,9 +353,8 @@ def rsc_alpha(
     -------
     float
     """
-    kappa = float(as_float_array(kappa, "kappa", ndim=0))
-    if not 0 < kappa <= 1:
-        raise ValueError(f"kappa: expected a value in (0, 1], got {kappa}")
+    kappa = _kappa(kappa)
+    c_h, var_rho = _nonneg(c_h, "c_h"), _nonneg(var_rho, "var_rho")
     c2 = 2.0 * c_h * (2.0 * var_rho * _nonneg(rho2, "rho2") + math.sqrt(_nonneg(c_loss, "c_loss")))
     return 2.0 * kappa**2 * _nonneg(gbar_sq, "gbar_sq") - c2 / math.sqrt(positive_int(m, "m"))
 
@@ -337,6 +373,7 @@ def smoothness_beta(c_h: float, var_rho: float, c_loss: float, m: int) -> float:
     -------
     float
     """
+    c_h, var_rho = _nonneg(c_h, "c_h"), _nonneg(var_rho, "var_rho")
     return 2.0 * var_rho**2 + 2.0 * c_h * math.sqrt(_nonneg(c_loss, "c_loss")) / math.sqrt(
         positive_int(m, "m")
     )
@@ -362,6 +399,7 @@ def contraction(alpha: float, beta: float, omega: float, gamma_t: float = 0.0) -
     -------
     float
     """
+    alpha = _real(alpha, "alpha")
     beta = float(as_float_array(beta, "beta", ndim=0))
     if beta <= 0:
         raise ValueError(f"beta: expected a positive smoothness constant, got {beta}")
@@ -371,7 +409,7 @@ def contraction(alpha: float, beta: float, omega: float, gamma_t: float = 0.0) -
     gamma_t = float(as_float_array(gamma_t, "gamma_t", ndim=0))
     if not 0 <= gamma_t <= 1:
         raise ValueError(f"gamma_t: expected a value in [0, 1], got {gamma_t}")
-    return 1.0 - float(alpha) * omega / beta * (1.0 - gamma_t) * (2.0 - omega)
+    return 1.0 - alpha * omega / beta * (1.0 - gamma_t) * (2.0 - omega)
 
 
 @dataclass(frozen=True)
@@ -406,6 +444,10 @@ class Bounds:
     act: ActivationConstants = field(init=False, repr=False)
 
     def __post_init__(self):
+        positive_int(self.depth, "depth"), positive_int(self.m, "m")
+        for name in ("sigma1", "rho", "rho1", "rho2"):
+            object.__setattr__(self, name, _nonneg(getattr(self, name), name))
+        choice(self.form, "form", ("remark-4.3", "theorem-4.2"))
         object.__setattr__(self, "y", tuple(np.asarray(as_float_array(self.y, "y", ndim=1)).tolist()))
         object.__setattr__(self, "act", activation_constants(self.activation))
 
@@ -445,7 +487,20 @@ class Bounds:
         return 2.0 * self.c_H * (2.0 * self.varrho * self.rho2 + math.sqrt(self.c_loss))
 
     def alpha(self, gbar_sq: float, kappa: float) -> float:
-        """Theorem 5.1's ``alpha_t`` for the measured ``||gbar_t||^2``."""
+        """Theorem 5.1's ``alpha_t`` for the measured ``||gbar_t||^2``.
+
+        Parameters
+        ----------
+        gbar_sq : float
+            ``||gbar_t||^2``, the squared norm of the average gradient of the model (Theorem 5.1).
+        kappa : float
+            The cone parameter of ``Q_kappa`` (Definition 5.1), in (0, 1].
+
+        Returns
+        -------
+        float
+            ``alpha_t`` (see :func:`rsc_alpha`); negative when the theorem certifies nothing.
+        """
         return rsc_alpha(gbar_sq, kappa, self.c_H, self.varrho, self.rho2, self.c_loss, self.m)
 
     @property
@@ -454,6 +509,21 @@ class Bounds:
         return smoothness_beta(self.c_H, self.varrho, self.c_loss, self.m)
 
     def rsc_width(self, gbar_sq: float, kappa: float) -> float:
-        """The width at which ``alpha_t`` would turn positive with these constants held fixed (Remark 5.1):
-        ``(c_2 / (2 kappa^2 ||gbar||^2))^2``."""
-        return (self.c2 / (2.0 * kappa**2 * _nonneg(gbar_sq, "gbar_sq"))) ** 2
+        """The width at which ``alpha_t`` would turn positive with these constants held fixed (Remark 5.1).
+
+        Parameters
+        ----------
+        gbar_sq : float
+            ``||gbar_t||^2`` (Theorem 5.1), > 0.
+        kappa : float
+            The cone parameter, in (0, 1].
+
+        Returns
+        -------
+        float
+            ``(c_2 / (2 kappa^2 ||gbar||^2))^2``.
+        """
+        gbar_sq, kappa = _nonneg(gbar_sq, "gbar_sq"), _kappa(kappa)
+        if gbar_sq == 0:
+            raise ValueError("gbar_sq: expected a number > 0 (alpha_t is never positive at gbar = 0)")
+        return (self.c2 / (2.0 * kappa**2 * gbar_sq)) ** 2

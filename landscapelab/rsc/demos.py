@@ -22,10 +22,22 @@ import numpy as np
 
 from ..demos import Demo
 from ..fits import slope_interval
+from ..sweeps import Table
 from . import experiments as ex
 
 __all__ = ["cone_demo", "rate_demo", "kappa_figure", "width_figure", "depth_figure", "gbar_figure",
            "training_figure"]
+
+
+def _table(table, sweep):
+    """The sweep's table if ``table`` is None, else ``table`` checked to be a non-empty Table."""
+    if table is None:
+        return sweep()
+    if not isinstance(table, Table):
+        raise TypeError(f"table: expected a Table from experiments.{sweep.__name__}(), got {type(table).__name__}")
+    if len(table) == 0:
+        raise ValueError(f"table: expected the rows of experiments.{sweep.__name__}(), got an empty table")
+    return table
 
 
 def _rows(table, **equal):
@@ -82,7 +94,7 @@ def cone_demo(table=None) -> Demo:
     -------
     Demo
     """
-    table = ex.cone_sweep() if table is None else table
+    table = _table(table, ex.cone_sweep)
 
     def draw(kappa, width):
         fig, axes = _panels(2, width=4.4, height=3.4)
@@ -109,7 +121,7 @@ def kappa_figure(table=None):
     -------
     Figure
     """
-    table = ex.cone_sweep() if table is None else table
+    table = _table(table, ex.cone_sweep)
     fig, (ax,) = _panels(1, width=5.6, height=3.5)
     ws = np.array(ex.WIDTHS)
     for (act, shift, label), color in zip(ex.CONE_SETTINGS, ("C0", "C1")):
@@ -143,7 +155,7 @@ def rate_demo(table=None) -> Demo:
     -------
     Demo
     """
-    table = ex.gd_sweep() if table is None else table
+    table = _table(table, ex.gd_sweep)
 
     def draw(width, rho2):
         row = _rows(table, m=width)[0]
@@ -198,7 +210,7 @@ def width_figure(table=None):
     (Figure, dict)
         The figure and ``{(activation, depth): SlopeFit}``.
     """
-    table = ex.width_sweep() if table is None else table
+    table = _table(table, ex.width_sweep)
     ws = np.array(ex.WIDTHS)
     fig, (ax, bx) = _panels(2, width=4.3, height=3.3)
     fits = {}
@@ -236,7 +248,7 @@ def depth_figure(table=None):
     -------
     Figure
     """
-    table = ex.depth_sweep() if table is None else table
+    table = _table(table, ex.depth_sweep)
     depths = np.array(ex.DEPTHS)
     fig, (ax,) = _panels(1, width=6.0, height=3.8)
     cases = [("tanh", 1.0, "sigma1", "tanh, σ₁ = 1"), ("softplus", 1.0, "sigma1", "softplus, σ₁ = 1"),
@@ -265,7 +277,7 @@ def gbar_figure(table=None):
     -------
     Figure
     """
-    table = ex.gbar_sweep() if table is None else table
+    table = _table(table, ex.gbar_sweep)
     ns = np.array([8, 64, 512])
     fig, (ax,) = _panels(1, width=5.6, height=3.6)
     k = 0
@@ -297,7 +309,7 @@ def training_figure(table=None):
     -------
     Figure
     """
-    table = ex.gd_sweep() if table is None else table
+    table = _table(table, ex.gd_sweep)
     fig, (ax, bx, cx) = _panels(3, width=3.6, height=3.3)
     for k, m in enumerate(ex.GD_WIDTHS):
         row = _rows(table, m=m)[0]

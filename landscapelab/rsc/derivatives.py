@@ -48,6 +48,8 @@ def _one_input(net, x) -> np.ndarray:
     x = as_float_array(x, "x")
     if x.ndim == 1:
         x = x[None, :]
+    if x.ndim != 2 or x.shape[0] != 1:
+        raise ValueError(f"x: expected one input, shape (d,) or (1, d), got shape {x.shape}")
     return net.check_inputs(x)
 
 

@@ -20,8 +20,9 @@ import warnings
 
 import numpy as np
 
+from .._validate import positive_int
 from ..curvature import hessian_operator, model_hessian_operator, eigenvalues
-from ..curvature.lanczos import ConvergenceWarning
+from ..curvature import ConvergenceWarning
 from .cone import ConeCurvature, cone_directions, plugin_kappa
 from .constants import Bounds, c_H
 from .derivatives import (
@@ -221,6 +222,7 @@ def cone_point(
     net = network(D, m, depth, activation)
     w = init_params(net, sigma1=sigma1, seed=seed)
     X, y = make_data(n, D, shift=shift, seed=seed + 1000)
+    samples = positive_int(samples, "samples")
     f = loss(net, X, y)
     H = hessian_operator(f, w)
     g = average_gradient(net, w, X)
@@ -313,6 +315,9 @@ def gd_point(
     net = network(D, m, depth, activation)
     w0 = init_params(net, sigma0=sigma0, seed=seed)
     X, y = make_data(n, D, shift=shift, seed=seed + 1000)
+    steps = positive_int(steps, "steps")
+    if not (analyse_every == 0 and not isinstance(analyse_every, (bool, str))):
+        analyse_every = positive_int(analyse_every, "analyse_every")
     analyse = range(0, steps + 1, analyse_every) if analyse_every else ()
     run = gradient_descent(
         net,

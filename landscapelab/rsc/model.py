@@ -291,6 +291,9 @@ def spectral_distances(net, w, w0):
     -------
     (ndarray (L,), float)
     """
+    net = check_network(net)
+    w = as_float_array(w, "w", shape=(net.n_params,))
+    w0 = as_float_array(w0, "w0", shape=(net.n_params,))
     Ws, v = split(net, w)
     W0s, v0 = split(net, w0)
     return (np.array([np.linalg.norm(W - W0, 2) for W, W0 in zip(Ws, W0s)]), float(np.linalg.norm(v - v0)))

@@ -29,9 +29,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.optimize import minimize_scalar
 
-from .._validate import as_float_array, positive_int
+from .._validate import as_float_array, positive_int, positive_number
 from ..curvature import eigenvalues, hessian_operator, tangent_kernel_operator
-from ..curvature.lanczos import ConvergenceWarning
+from ..curvature import ConvergenceWarning
 from .cone import ConeCurvature
 from .constants import contraction
 from .derivatives import average_gradient, residual_operator
@@ -46,15 +46,26 @@ class GDRun:
 
     Attributes
     ----------
-    lr, beta0 : float
-        Step size and the sharpness at theta_0 it was derived from.
-    step, loss, grad_norm : ndarray
-        Every step (``step[-1]`` is the last iterate).
-    gbar_step, gbar_norm : ndarray
-        ``||gbar_t||`` at every ``gbar_every``-th step.
-    ball_step, dW, dv : ndarray
-        ``max_l ||W^(l)_t - W^(l)_0||_2`` and ``||v_t - v_0||`` at every ``ball_every``-th step (and the
-        last).
+    lr : float
+        Step size.
+    beta0 : float
+        The sharpness at theta_0 the step size was derived from.
+    step : ndarray
+        Every step index (``step[-1]`` is the last iterate).
+    loss : ndarray
+        ``L(theta_t)`` at every step.
+    grad_norm : ndarray
+        ``||grad L(theta_t)||`` at every step.
+    gbar_step : ndarray
+        The steps at which ``gbar_norm`` was recorded (every ``gbar_every``-th).
+    gbar_norm : ndarray
+        ``||gbar_t||`` (Theorem 5.1) at those steps.
+    ball_step : ndarray
+        The steps at which ``dW`` and ``dv`` were recorded (every ``ball_every``-th and the last).
+    dW : ndarray
+        ``max_l ||W^(l)_t - W^(l)_0||_2`` (Assumption 4's spectral ball).
+    dv : ndarray
+        ``||v_t - v_0||``.
     analyses : list of dict
         :func:`step_analysis` at the requested steps.
     w : ndarray
@@ -86,6 +97,8 @@ class GDRun:
         -------
         ndarray of bool, one per ``ball_step``
         """
+        rho = positive_number(rho, "rho", allow_zero=True)
+        rho1 = positive_number(rho1, "rho1", allow_zero=True)
         return (self.dW <= rho) & (self.dv <= rho1)
 
     def analysis(self, name: str) -> np.ndarray:
@@ -103,6 +116,24 @@ class GDRun:
         if not self.analyses or name not in self.analyses[0]:
             raise ValueError(f"name: no recorded quantity {name!r}")
         return np.array([a[name] for a in self.analyses])
+
+
+def _step_list(value, name) -> list:
+    """Step indices (non-negative integers) as a list."""
+    if isinstance(value, (str, bytes)):
+        raise TypeError(f"{name}: expected a sequence of step indices, got {type(value).__name__}")
+    arr = as_float_array(np.asarray(list(value)) if not isinstance(value, np.ndarray) else value, name, ndim=1)
+    if np.any(arr < 0) or np.any(arr != np.round(arr)):
+        raise ValueError(f"{name}: expected non-negative integer steps, got {arr.tolist()}")
+    return [int(t) for t in arr]
+
+
+def _positive_list(value, name) -> list:
+    """Positive finite numbers as a list."""
+    arr = as_float_array(value, name, ndim=1)
+    if arr.size == 0 or np.any(arr <= 0):
+        raise ValueError(f"{name}: expected positive numbers, got {arr.tolist()}")
+    return [float(a) for a in arr]
 
 
 def _values(net, X, y, W) -> np.ndarray:
@@ -136,11 +167,13 @@ def line_restriction(net, X, y, w, gbar, radius: float, points: int = 4) -> dict
         segment (bounded scalar minimisation around the best grid point, compared with the grid and with
         ``L(theta_t)``).
     """
-    radius = float(radius)
-    if not radius > 0:
-        raise ValueError(f"radius: expected a positive rho_2, got {radius}")
+    radius = positive_number(radius, "radius")
     points = positive_int(points, "points")
     f = loss(net, X, y)
+    w = as_float_array(w, "w", shape=(net.n_params,))
+    gbar = as_float_array(gbar, "gbar", shape=(net.n_params,))
+    if not np.linalg.norm(gbar) > 0:
+        raise ValueError("gbar: the direction of a zero average gradient is undefined")
     ghat = gbar / np.linalg.norm(gbar)
     L0 = f.value(w)
     slope = float(ghat @ f.gradient(w))
@@ -192,6 +225,9 @@ def step_analysis(
     """
     f = loss(net, X, y)
     w = np.array(as_float_array(w, "w", shape=(net.n_params,)), dtype=np.float64)
+    lr = positive_number(lr, "lr")
+    rho2_factors = _positive_list(rho2_factors, "rho2_factors")
+    steps = positive_int(steps, "steps")
     L0 = f.value(w)
     grad = f.gradient(w)
     gbar = average_gradient(net, w, X)
@@ -309,14 +345,12 @@ def gradient_descent(
     steps = positive_int(steps, "steps")
     gbar_every, ball_every = positive_int(gbar_every, "gbar_every"), positive_int(ball_every, "ball_every")
     beta0 = float(eigenvalues(f, w0, k=1, tol=1e-8)[0])
-    if lr is None:
-        omega = float(omega)
-        if not omega > 0:
-            raise ValueError(f"omega: expected a positive multiple of 1/beta_0, got {omega}")
-        lr = omega / beta0
-    lr = float(lr)
-    if not lr > 0:
-        raise ValueError(f"lr: expected a positive step size, got {lr}")
+    omega = positive_number(omega, "omega")
+    lr = omega / beta0 if lr is None else positive_number(lr, "lr")
+    if stop_loss is not None:
+        stop_loss = positive_number(stop_loss, "stop_loss")
+    analyse, full = _step_list(analyse, "analyse"), _step_list(full, "full")
+    rho2_factors = _positive_list(rho2_factors, "rho2_factors")
     full = {int(a) for a in full}
     analyse = {int(a) for a in analyse} | full
     rec = {k: [] for k in ("step", "loss", "grad_norm", "gbar_step", "gbar_norm", "ball_step", "dW", "dv")}
