@@ -77,7 +77,7 @@ def _cone_panel(ax, row, kappa: float, label: str) -> None:
     ax.set_xlabel("c = cos(δ, ḡ)")
     ax.set_ylabel("δᵀ ∇²L δ / λmax   (unit δ)")
     ax.set_title(f"{label}, m = {row['m']}", fontsize=9)
-    ax.legend(fontsize=6.5, loc="upper left")
+    ax.legend(fontsize=7.5, loc="upper left")
 
 
 def cone_demo(table=None) -> Demo:
@@ -97,16 +97,20 @@ def cone_demo(table=None) -> Demo:
     table = _table(table, ex.cone_sweep)
 
     def draw(kappa, width):
-        fig, axes = _panels(2, width=4.4, height=3.4)
+        fig, axes = plt.subplots(2, 1, figsize=(7.1, 6.6))
+        fig.subplots_adjust(left=0.11, right=0.98, bottom=0.08, top=0.91, hspace=0.42)
         for ax, (act, shift, label) in zip(axes, ex.CONE_SETTINGS):
             _cone_panel(ax, _rows(table, activation=act, m=width, shift=shift, seed=0)[0], kappa, label)
         fig.suptitle(f"the cone |cos(δ, ḡ)| ≥ κ = {kappa} is shaded green", fontsize=9)
         return fig
 
     return Demo(draw, {"kappa": list(ex.KAPPAS), "width": list(ex.WIDTHS)},
-                defaults={"kappa": 0.2, "width": 256},
-                title="Curvature of the loss inside (green) and outside (red) the cone Q_kappa at "
-                      "initialisation")
+                defaults={"kappa": 0.2, "width": 256}, labels={"kappa": "κ", "width": "width m"},
+                title="Curvature of the loss inside (green) and outside (red) an RSC cone at initialisation",
+                alt="Two panels, softplus on centred data (top) and tanh on shifted data (bottom): the smallest "
+                    "curvature of the loss Hessian over unit directions at cosine c with the average gradient, "
+                    "against c from 0 to 1, with the paper's Jensen bound dashed, the cone c ≥ κ shaded green, "
+                    "its minimum marked by a dot and the critical angle κ* by a dotted line.")
 
 
 def kappa_figure(table=None):
@@ -162,7 +166,9 @@ def rate_demo(table=None) -> Demo:
         key = f"{rho2:g}"
         steps = np.array([a["step"] for a in row["analyses"]])
         get = lambda name: np.array([a[name] for a in row["analyses"]])  # noqa: E731
-        fig, (ax, bx, cx) = _panels(3, width=3.5, height=3.3)
+        fig = plt.figure(figsize=(7.1, 6.4))
+        grid = fig.add_gridspec(2, 2, left=0.1, right=0.98, bottom=0.08, top=0.94, hspace=0.42, wspace=0.32)
+        ax, cx, bx = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1]), fig.add_subplot(grid[1, :])
         ax.semilogy(row["step"], row["loss"], color="k", lw=1.0)
         ax.semilogy(steps, get("loss"), "o", color="k", ms=3)
         ax.set_xlabel("step t")
@@ -170,7 +176,7 @@ def rate_demo(table=None) -> Demo:
         ax.set_title(f"m = {width}, η = {row['lr']:.2f} = 0.5 / β₀", fontsize=9)
         fac, fac0 = get(f"factor[{key}]"), get(f"factor_gamma0[{key}]")
         bx.plot(steps, get("observed"), "o-", color="k", ms=4, label="observed L(θ_t+1) / L(θ_t)")
-        bx.plot(steps, fac, "s", color="C0", ms=5, label="Theorem 5.3, measured γ_t")
+        bx.plot(steps, fac, "s", color="C0", ms=5, label="paper's Theorem 5.3, measured γ_t")
         bx.plot(steps, fac0, "^", color="C3", ms=5, label="the same with γ_t = 0")
         out = ~np.isfinite(fac)
         bx.plot(steps[out], np.full(out.sum(), 1.25), "x", color="0.4", ms=6,
@@ -179,20 +185,24 @@ def rate_demo(table=None) -> Demo:
         bx.set_xlabel("step t")
         bx.set_ylabel("per-step factor")
         bx.set_title(f"ρ₂ = {rho2:g} × step length", fontsize=9)
-        bx.legend(fontsize=6.5, loc="lower right")
+        bx.legend(fontsize=7.5, loc="lower right")
         cx.semilogy(steps, get("cos"), "o-", color="C0", ms=4, label="|cos(ḡ_t, ∇L(θ_t))|")
         cx.semilogy(steps, np.maximum(get("kappa_star"), 1e-4), "s-", color="C1", ms=4, label="κ*_t")
         cx.set_ylim(1e-4, 2)
         cx.set_xlabel("step t")
         cx.set_ylabel("cosine")
         cx.set_title("is the descent direction in an RSC cone?", fontsize=9)
-        cx.legend(fontsize=6.5, loc="lower left")
+        cx.legend(fontsize=7.5, loc="lower left")
         return fig
 
     return Demo(draw, {"width": list(ex.GD_WIDTHS), "rho2": [1.0, 10.0]},
-                defaults={"width": 128, "rho2": 1.0},
-                title="Gradient descent against Theorem 5.3's per-step factor (measured constants, "
-                      "kappa = 1)")
+                defaults={"width": 128, "rho2": 1.0}, labels={"width": "width m", "rho2": "ρ₂ / step length"},
+                title="Gradient descent against the per-step factor of the paper's Theorem 5.3 (measured "
+                      "constants, κ = 1)",
+                alt="Three panels against the step t: the loss on a log scale (top left); the cosine between "
+                    "the average gradient and the loss gradient against the critical cone angle κ* (top "
+                    "right); the observed ratio of successive losses with the theorem's per-step factor and "
+                    "the same factor without 1 − γ_t (bottom).")
 
 
 # ------------------------------------------------------------------------------------------------ figures
@@ -212,7 +222,8 @@ def width_figure(table=None):
     """
     table = _table(table, ex.width_sweep)
     ws = np.array(ex.WIDTHS)
-    fig, (ax, bx) = _panels(2, width=4.3, height=3.3)
+    fig, (ax, bx) = _panels(2, width=3.55, height=3.1)
+    fig.subplots_adjust(left=0.12, wspace=0.38)
     fits = {}
     for k, (act, depth) in enumerate([(a, L) for a in ("tanh", "softplus") for L in (1, 2)]):
         Y = np.array([[_rows(table, activation=act, depth=depth, m=int(m), seed=s)[0]["hessian"] for m in ws]
@@ -222,7 +233,7 @@ def width_figure(table=None):
         ax.loglog(ws, Y.mean(axis=0), style, color=f"C{k}",
                   label=f"{act}, L = {depth}: slope {fit.slope:.2f}")
         bx.semilogx(ws, Y.mean(axis=0) * np.sqrt(ws), style, color=f"C{k}", label=f"{act}, L = {depth}")
-    ax.loglog(ws, 1.0 / np.sqrt(ws), "k:", label="m^(-1/2)")
+    ax.loglog(ws, 1.0 / np.sqrt(ws), "k:", label="m^(−1/2)")
     for a in (ax, bx):
         a.set_xticks(ws, [str(w) for w in ws])
         a.minorticks_off()
@@ -310,7 +321,9 @@ def training_figure(table=None):
     Figure
     """
     table = _table(table, ex.gd_sweep)
-    fig, (ax, bx, cx) = _panels(3, width=3.6, height=3.3)
+    fig = plt.figure(figsize=(7.1, 6.2))
+    grid = fig.add_gridspec(2, 2, left=0.1, right=0.98, bottom=0.08, top=0.97, hspace=0.32, wspace=0.3)
+    ax, bx, cx = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1]), fig.add_subplot(grid[1, :])
     for k, m in enumerate(ex.GD_WIDTHS):
         row = _rows(table, m=m)[0]
         ax.semilogy(row["step"], row["loss"], color=f"C{k}", lw=1.0, label=f"m = {m}")
@@ -332,5 +345,5 @@ def training_figure(table=None):
     cx.set_ylabel("distance from θ₀")
     cx.set_yscale("log")
     cx.set_ylim(0.2, 20)
-    cx.legend(fontsize=5.5, loc="lower right", ncol=2)
+    cx.legend(fontsize=7, loc="lower right", ncol=2)
     return fig
