@@ -345,5 +345,5 @@ def training_figure(table=None):
     cx.set_ylabel("distance from θ₀")
     cx.set_yscale("log")
     cx.set_ylim(0.2, 20)
-    cx.legend(fontsize=7, loc="lower right", ncol=2)
+    cx.legend(fontsize=7, loc="center", ncol=3)
     return fig
