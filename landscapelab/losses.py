@@ -8,6 +8,8 @@ in the tests) and also carries fast hand-written passes: ``f.gradient(w)`` (back
 
 from __future__ import annotations
 
+import math
+
 import autograd.numpy as anp
 import numpy as np
 from autograd.scipy.special import logsumexp
@@ -116,14 +118,19 @@ class LossFunction:
     def _state_at(self, w) -> _PointState:
         """Forward and backward quantities at ``w``, reused while the same point is asked for again. The state
         holds its own copy of ``w``, so the caller may update ``w`` in place between calls."""
-        w = self.net.check_params(w)
+        return self._state_at_checked(self.net.check_params(w))
+
+    def _state_at_checked(self, w) -> _PointState:
         last = self._last
-        if last is None or not np.array_equal(last.w, w):
+        if last is None or not _same_point(last.w, w):
             last = _PointState(self, w)
             self._last = last
         return last
 
     def _check_directions(self, v):
+        if type(v) is np.ndarray and v.dtype == np.float64 and v.ndim in (1, 2) \
+                and v.shape[-1] == self.n_params and v.size and math.isfinite(np.add.reduce(v, axis=None)):
+            return v      # fast path: a finite sum means every entry is finite (else the full check below)
         v = as_float_array(v, "v")
         if v.ndim not in (1, 2) or v.shape[-1] != self.n_params:
             raise ValueError(f"v: expected shape ({self.n_params},) or (k, {self.n_params}), got {v.shape}")
@@ -175,7 +182,7 @@ class LossFunction:
         """
         w = self.net.check_params(w)
         v = self._check_directions(v)
-        H_v = self._state_at(w).hvp_rows(np.atleast_2d(v))
+        H_v = self._state_at_checked(w).hvp_rows(v[None] if v.ndim == 1 else v)
         return H_v[0] if v.ndim == 1 else H_v
 
     def gnvp(self, w, v) -> np.ndarray:
@@ -194,8 +201,13 @@ class LossFunction:
         """
         w = self.net.check_params(w)
         v = self._check_directions(v)
-        G_v = self._state_at(w).gnvp_rows(np.atleast_2d(v))
+        G_v = self._state_at_checked(w).gnvp_rows(v[None] if v.ndim == 1 else v)
         return G_v[0] if v.ndim == 1 else G_v
+
+
+def _same_point(a, b) -> bool:
+    """Whether two parameter vectors are equal; a new point is usually told apart by its first or last entry."""
+    return a.shape == b.shape and a[0] == b[0] and a[-1] == b[-1] and np.array_equal(a, b)
 
 
 class _PointState:

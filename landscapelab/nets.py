@@ -126,6 +126,9 @@ class MLP:
 
     def check_params(self, w, name: str = "w"):
         """Validate a flat parameter vector (1-D, length ``n_params``, finite) and return it as an array."""
+        if type(w) is np.ndarray and w.dtype == np.float64 and w.shape == (self.n_params,) \
+                and math.isfinite(np.add.reduce(w)):
+            return w      # fast path: a finite sum means every entry is finite (else the full check below)
         return as_float_array(w, name, shape=(self.n_params,))
 
     def check_inputs(self, X, name: str = "X"):
