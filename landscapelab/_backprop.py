@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import autograd.numpy as anp
 import numpy as np
 
 from . import activations as _activations
@@ -76,7 +77,7 @@ def forward(net, w, X) -> Trace:
     layers = net._unflatten(w)
     z, h = [], [X]
     last = len(layers) - 1
-    fn = net.activation.fn
+    fn = _raw(net.activation.fn)
     for i, (M, b) in enumerate(layers):
         zi = h[-1] @ M.T
         if net.scales[i] != 1.0:
@@ -86,8 +87,24 @@ def forward(net, w, X) -> Trace:
         z.append(zi)
         if i < last:
             h.append(fn(zi))
-    out = z[-1] if net.output_activation is None else net.output_activation.fn(z[-1])
+    out = z[-1] if net.output_activation is None else _raw(net.output_activation.fn)(z[-1])
     return Trace(layers, z, h, out, net.activation)
+
+
+def _raw(fn):
+    """The fastest evaluation of an activation's ``fn`` on a plain array.
+
+    ``tanh`` (the default activation) is the vectorised kernel :func:`landscapelab.kernels.tanh` (as accurate as
+    ``numpy.tanh``, about one unit in the last place; 2.5 times faster, which matters because the transcendental
+    function costs more than the matrix products on small layers). Another autograd primitive is the NumPy function
+    behind it (its tracing checks cost more than the function itself on small arrays); other functions are
+    unchanged.
+    """
+    if fn is anp.tanh:
+        from .kernels.elementwise import tanh_array
+
+        return tanh_array
+    return getattr(fn, "fun", fn) if getattr(fn, "_is_autograd_primitive", False) else fn
 
 
 @dataclass
@@ -131,7 +148,7 @@ def weight_gradient(net, trace: Trace, errors: Errors) -> np.ndarray:
         if net.scales[i] != 1.0:
             gM *= net.scales[i]
         if net.bias:
-            np.sum(d[i], axis=0, out=grad[m_end:b_end])
+            np.add.reduce(d[i], axis=0, out=grad[m_end:b_end])
     return grad
 
 
@@ -163,13 +180,18 @@ def _r_forward(net, trace: Trace, V):
     return dirs, Rz, Rh, R_out
 
 
+#: Weight blocks from this many entries get their two R-backward terms as one product (one pass over the block);
+#: below it the two products and a sum are fewer NumPy calls.
+_FUSE_FROM = 1 << 16
+
+
 def _backward_batch(net, trace: Trace, d_last, Rh=None, errors: Errors | None = None, dirs=None, Rz=None):
     """Back-propagate a batch of output-layer errors ``d_last`` (k, n, d_out) and return the (k, P) weight gradients.
 
     With ``Rh, errors, dirs, Rz`` given, this is the R-operator of the backward pass (the second-order terms of the
     Hessian-vector product); without them it is the plain linear back-propagation used by Gauss-Newton products.
-    The two weight terms ``R{delta_i}^T h_(i-1) + delta_i^T R{h_(i-1)}`` are one matrix product over the samples
-    stacked twice (one pass over the weight block instead of two and a sum).
+    For large weight blocks the two weight terms ``R{delta_i}^T h_(i-1) + delta_i^T R{h_(i-1)}`` are one matrix
+    product over the samples stacked twice (one pass over the weight block instead of two and a sum).
     """
     d = None if errors is None else errors.d
     k = d_last.shape[0]
@@ -182,7 +204,7 @@ def _backward_batch(net, trace: Trace, d_last, Rh=None, errors: Errors | None = 
         M = trace.layers[i][0]
         s = net.scales[i]
         gM = out[:, start:m_end].reshape((k,) + M.shape)
-        if d is not None and Rh[i] is not None:
+        if d is not None and Rh[i] is not None and M.size >= _FUSE_FROM:
             left = np.empty((k, 2 * n, M.shape[0]))
             left[:, :n] = Rd
             left[:, n:] = d[i]
@@ -192,10 +214,12 @@ def _backward_batch(net, trace: Trace, d_last, Rh=None, errors: Errors | None = 
             np.matmul(left.transpose(0, 2, 1), right, out=gM)
         else:
             np.matmul(Rd.transpose(0, 2, 1), trace.h[i], out=gM)
+            if d is not None and Rh[i] is not None:
+                gM += np.matmul(d[i].T, Rh[i])
         if s != 1.0:
             gM *= s
         if net.bias:
-            np.sum(Rd, axis=1, out=out[:, m_end:b_end])
+            np.add.reduce(Rd, axis=1, out=out[:, m_end:b_end])
         if i == 0:
             break
         back = _rows_times(Rd, M)

@@ -8,15 +8,13 @@ in the tests) and also carries fast hand-written passes: ``f.gradient(w)`` (back
 
 from __future__ import annotations
 
-import math
-
 import autograd.numpy as anp
 import numpy as np
 from autograd.scipy.special import logsumexp
 
 from . import _backprop
 from ._validate import as_float_array, choice
-from .nets import MLP
+from .nets import MLP, all_finite
 
 __all__ = ["square", "cross_entropy", "loss_function", "LossFunction", "LOSSES"]
 
@@ -129,8 +127,8 @@ class LossFunction:
 
     def _check_directions(self, v):
         if type(v) is np.ndarray and v.dtype == np.float64 and v.ndim in (1, 2) \
-                and v.shape[-1] == self.n_params and v.size and math.isfinite(np.add.reduce(v, axis=None)):
-            return v      # fast path: a finite sum means every entry is finite (else the full check below)
+                and v.shape[-1] == self.n_params and v.size and all_finite(v):
+            return v
         v = as_float_array(v, "v")
         if v.ndim not in (1, 2) or v.shape[-1] != self.n_params:
             raise ValueError(f"v: expected shape ({self.n_params},) or (k, {self.n_params}), got {v.shape}")

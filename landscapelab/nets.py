@@ -31,6 +31,16 @@ __all__ = ["MLP"]
 PARAMETRIZATIONS = ("standard", "ntk")
 
 
+def all_finite(x: np.ndarray) -> bool:
+    """Whether every entry of a float64 array is finite, without a temporary array for large ones: a finite sum
+    means finite entries; only a non-finite sum (a non-finite entry, or finite ones that overflow) is looked at
+    entry by entry."""
+    if x.size < 1 << 16:
+        return bool(np.isfinite(x).all())
+    with np.errstate(over="ignore", invalid="ignore"):
+        return math.isfinite(np.add.reduce(x, axis=None)) or bool(np.isfinite(x).all())
+
+
 class MLP:
     """A multilayer perceptron on a flat float64 parameter vector.
 
@@ -126,9 +136,8 @@ class MLP:
 
     def check_params(self, w, name: str = "w"):
         """Validate a flat parameter vector (1-D, length ``n_params``, finite) and return it as an array."""
-        if type(w) is np.ndarray and w.dtype == np.float64 and w.shape == (self.n_params,) \
-                and math.isfinite(np.add.reduce(w)):
-            return w      # fast path: a finite sum means every entry is finite (else the full check below)
+        if type(w) is np.ndarray and w.dtype == np.float64 and w.shape == (self.n_params,) and all_finite(w):
+            return w
         return as_float_array(w, name, shape=(self.n_params,))
 
     def check_inputs(self, X, name: str = "X"):

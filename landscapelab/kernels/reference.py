@@ -17,8 +17,8 @@ from .gershgorin import RADII, in_union
 
 _FROM_CONVEXITY = ("milne_matrix", "milne_det", "c_matrix", "c_core_matrix", "c_core_kappa")
 
-__all__ = ["det", "det_batched", "slogdet", "leibniz_terms", "off_diagonal_sums", "qi_intervals", "gershgorin_discs",
-           "singular_value_bounds", "johnson_bound", "in_union", *_FROM_CONVEXITY]
+__all__ = ["det", "det_batched", "slogdet", "leibniz_terms", "tanh", "off_diagonal_sums", "qi_intervals",
+           "gershgorin_discs", "singular_value_bounds", "johnson_bound", "in_union", *_FROM_CONVEXITY]
 
 
 # ------------------------------------------------------------------------------------------------ determinants
@@ -61,6 +61,17 @@ def leibniz_terms(A, max_terms: int = 100_000):
     if len(perms) > max_terms:
         raise ValueError(f"A: has {len(perms)} non-zero Leibniz terms, more than max_terms={max_terms}")
     return (np.array(perms, dtype=np.int64).reshape(len(perms), n), np.array(signs), np.array(products))
+
+
+# ------------------------------------------------------------------------------------------------ elementwise
+def tanh(x, out=None) -> np.ndarray:
+    x = np.asarray(as_float_array(x, "x", finite=False))
+    if out is None:
+        return np.tanh(x)
+    if not (isinstance(out, np.ndarray) and out.dtype == np.float64 and out.shape == x.shape
+            and out.flags.c_contiguous):
+        raise ValueError(f"out: expected a C-contiguous float64 array of shape {x.shape}")
+    return np.tanh(x, out=out)
 
 
 # ------------------------------------------------------------------------------------------------ Gershgorin / Qi
