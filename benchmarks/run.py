@@ -203,8 +203,9 @@ def report(results: dict) -> str:
         else:
             lines.append(f"Dask sweep of {dask['tasks']} calls ({dask['work']}): 1 worker "
                          f"{fmt_time(dask['seconds'][0])}, 2 workers {fmt_time(dask['seconds'][1])}, speed-up "
-                         f"{dask['speedup']:.2f} (wall clock); "
-                         f"same numbers as the serial sweep: {dask['same_as_serial']}")
+                         f"{dask['speedup']:.2f} (wall clock, load average {dask.get('load_average')}); worker "
+                         f"processes used {dask['pids']}; largest relative difference to the serial sweep "
+                         f"{dask['max_rel_diff_to_serial']:.1e} (BLAS summation order)")
     goals = [r for r in results["rows"] if r.get("met") is not None]
     missed = [r for r in goals if not r["met"]]
     lines.append("")
