@@ -14,7 +14,7 @@ from autograd.scipy.special import logsumexp
 
 from . import _backprop
 from ._validate import as_float_array, choice
-from .nets import MLP, all_finite
+from .nets import MLP, _all_entries_finite
 
 __all__ = ["square", "cross_entropy", "loss_function", "LossFunction", "LOSSES"]
 
@@ -127,7 +127,7 @@ class LossFunction:
 
     def _check_directions(self, v):
         if type(v) is np.ndarray and v.dtype == np.float64 and v.ndim in (1, 2) \
-                and v.shape[-1] == self.n_params and v.size and all_finite(v):
+                and v.shape[-1] == self.n_params and v.size and _all_entries_finite(v):
             return v
         v = as_float_array(v, "v")
         if v.ndim not in (1, 2) or v.shape[-1] != self.n_params:

@@ -31,10 +31,20 @@ __all__ = ["MLP"]
 PARAMETRIZATIONS = ("standard", "ntk")
 
 
-def all_finite(x: np.ndarray) -> bool:
+def _all_entries_finite(x: np.ndarray) -> bool:
     """Whether every entry of a float64 array is finite, without a temporary array for large ones: a finite sum
     means finite entries; only a non-finite sum (a non-finite entry, or finite ones that overflow) is looked at
-    entry by entry."""
+    entry by entry.
+
+    Parameters
+    ----------
+    x : ndarray of float64
+        Any shape.
+
+    Returns
+    -------
+    bool
+    """
     if x.size < 1 << 16:
         return bool(np.isfinite(x).all())
     with np.errstate(over="ignore", invalid="ignore"):
@@ -136,7 +146,7 @@ class MLP:
 
     def check_params(self, w, name: str = "w"):
         """Validate a flat parameter vector (1-D, length ``n_params``, finite) and return it as an array."""
-        if type(w) is np.ndarray and w.dtype == np.float64 and w.shape == (self.n_params,) and all_finite(w):
+        if type(w) is np.ndarray and w.dtype == np.float64 and w.shape == (self.n_params,) and _all_entries_finite(w):
             return w
         return as_float_array(w, name, shape=(self.n_params,))
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 import numpy as np
 
 from .._validate import choice, positive_int
-from ..nets import all_finite
+from ..nets import _all_entries_finite
 
 __all__ = ["ConvergenceWarning", "LanczosResult", "lanczos", "subspace_iteration", "DEFAULT_MAX_MEMORY",
            "check_tol"]
@@ -220,7 +220,7 @@ def lanczos(operator: Callable[[np.ndarray], np.ndarray], P: int, k: int = 1, wh
             T = np.pad(T, ((0, grow - T.shape[0]), (0, grow - T.shape[0])))
         basis[m:m + b] = Q
         AQ = np.asarray(operator(Q), dtype=np.float64)
-        if not all_finite(AQ):
+        if not _all_entries_finite(AQ):
             raise FloatingPointError(f"lanczos: the operator returned non-finite products at basis size {m + b}")
         # T[:, new block] = basis^T A Q: the recurrence's own terms (previous and current block) first, then one
         # classical Gram-Schmidt pass over the whole basis, whose coefficients are what the recurrence leaves

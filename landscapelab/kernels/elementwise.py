@@ -100,8 +100,19 @@ def tanh(x, out=None) -> np.ndarray:
     return out
 
 
-def tanh_array(z: np.ndarray) -> np.ndarray:
-    """:func:`tanh` of a float64 array, without argument checks (for the library's own hot paths)."""
+def _tanh_array(z: np.ndarray) -> np.ndarray:
+    """:func:`tanh` of a float64 array, without argument checks (for the library's own hot paths).
+
+    Parameters
+    ----------
+    z : ndarray of float64
+        Any shape.
+
+    Returns
+    -------
+    ndarray
+        A new C-contiguous array, ``tanh(z)``.
+    """
     out = np.empty_like(z, order="C")
     if config.DISABLE_JIT or not z.flags.c_contiguous:
         return np.tanh(z, out=out)

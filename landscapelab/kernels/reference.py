@@ -65,6 +65,7 @@ def leibniz_terms(A, max_terms: int = 100_000):
 
 # ------------------------------------------------------------------------------------------------ elementwise
 def tanh(x, out=None) -> np.ndarray:
+    """``numpy.tanh`` with the argument checks of :func:`landscapelab.kernels.tanh`."""
     x = np.asarray(as_float_array(x, "x", finite=False))
     if out is None:
         return np.tanh(x)
