@@ -1,7 +1,8 @@
 """landscapelab: the optimisation landscape of neural networks, reproduced numerically.
 
-The core (activations, networks, losses, curvature) is imported eagerly. Everything else is imported on first use,
-so ``import landscapelab`` stays fast: the Numba ``kernels``, the ``demos`` framework, the ``checks`` behind
+The core (activations, networks, losses) is imported eagerly. Everything else is imported on first use, so
+``import landscapelab`` costs little more than NumPy and autograd: the curvature tools (``ll.eigenvalues``,
+``ll.hessian_operator``, ...; they need SciPy), the Numba ``kernels``, the ``demos`` framework, the ``checks`` behind
 ``landscapelab verify``, the helpers (``sweeps``, ``fits``, ``testing``, ``adapters``, ...), and the chapter packages
 ``landscapelab/<topic>/`` (one per chapter of the book, e.g. ``ll.smoothness``, ``ll.convexity``), which are found on
 disk rather than listed here.
@@ -11,9 +12,6 @@ import importlib
 from pathlib import Path
 
 from . import activations, losses
-from .curvature import (as_operator, eigenvalues, ggn_operator, gradient, hessian, hessian_operator, hessian_trace,
-                        hvp, jacobian, jacobian_operator, jacobian_transpose_operator, model_hessian_operator,
-                        spectral_density, tangent_kernel, tangent_kernel_operator)
 from .losses import loss_function
 from .nets import MLP
 
@@ -21,7 +19,11 @@ __version__ = "0.2.0"
 
 _HELPERS = ("nets", "curvature", "kernels", "demos", "checks", "plotting", "fits", "slices", "optim", "sweeps",
             "testing", "adapters", "cli")
-_FUNCTIONS = {"sweep": "sweeps"}
+_CURVATURE = ("gradient", "hessian", "hvp", "eigenvalues", "hessian_trace", "spectral_density", "as_operator",
+              "hessian_operator", "ggn_operator", "jacobian_operator", "jacobian_transpose_operator",
+              "tangent_kernel_operator", "model_hessian_operator", "jacobian", "tangent_kernel")
+# Names loaded from their module on first use (the curvature tools pull in scipy.sparse, about half the import time).
+_FUNCTIONS = {"sweep": "sweeps", **{name: "curvature" for name in _CURVATURE}}
 
 
 def _chapter_packages() -> tuple[str, ...]:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from collections.abc import Callable
 
 import autograd.numpy as anp
-from autograd.scipy.special import erf as _erf
+from autograd.extend import defjvp, defvjp, primitive
 
 __all__ = ["Activation", "get", "names", "register"]
 
@@ -89,8 +89,21 @@ def _tanh_d2(x):
     return -2.0 * t * (1.0 - t**2)
 
 
+@primitive
+def _erf(x):
+    """The error function, differentiable by autograd. SciPy's ``erf`` is imported on first use only:
+    ``autograd.scipy.special`` would import ``scipy.stats`` and ``scipy.integrate`` with the package (about 1 s)."""
+    from scipy.special import erf
+
+    return erf(x)
+
+
 def _erf_d1(x):
     return _TWO_OVER_SQRT_PI * anp.exp(-(x**2))
+
+
+defvjp(_erf, lambda ans, x: lambda g: g * _erf_d1(x))
+defjvp(_erf, lambda g, ans, x: g * _erf_d1(x))
 
 
 def _erf_d2(x):
@@ -203,9 +216,20 @@ _REGISTRY: dict[str, Activation] = {}
 
 
 def register(activation: Activation) -> Activation:
-    """Add an activation to the registry so that :func:`get` and ``MLP(activation=name)`` find it."""
+    """Add an activation to the registry so that :func:`get` and ``MLP(activation=name)`` find it.
+
+    Parameters
+    ----------
+    activation : Activation
+        The activation; its ``name`` is the key (an existing entry of that name is replaced).
+
+    Returns
+    -------
+    Activation
+        The same object, so that ``register`` can be used as an expression.
+    """
     if not isinstance(activation, Activation):
-        raise TypeError(f"register: expected an Activation, got {type(activation).__name__}")
+        raise TypeError(f"activation: expected an Activation, got {type(activation).__name__}")
     _REGISTRY[activation.name] = activation
     return activation
 
@@ -229,12 +253,26 @@ for _act in (
 
 
 def names() -> list[str]:
-    """Names of all registered activations, in registration order."""
+    """Names of all registered activations, in registration order.
+
+    Returns
+    -------
+    list of str
+    """
     return list(_REGISTRY)
 
 
 def get(name: str | Activation) -> Activation:
     """Look up an activation by name (an :class:`Activation` is returned unchanged).
+
+    Parameters
+    ----------
+    name : str or Activation
+        A registered name (see :func:`names`) or an activation.
+
+    Returns
+    -------
+    Activation
 
     Raises
     ------

@@ -38,7 +38,13 @@ def _directions(V, P):
 
 
 class AutogradFunction:
-    """A scalar autograd function with ``gradient`` and ``hvp`` methods (see :func:`autograd_function`)."""
+    """A scalar autograd function with ``gradient`` and ``hvp`` methods (see :func:`autograd_function`).
+
+    Parameters
+    ----------
+    fun : callable
+        ``fun(w)`` returns a scalar for a flat float64 vector ``w``.
+    """
 
     def __init__(self, fun: Callable):
         if not callable(fun):
@@ -115,7 +121,13 @@ def autograd_function(fun: Callable) -> AutogradFunction:
 
 
 class JaxFunction:
-    """A scalar JAX function with jitted ``gradient`` and ``hvp`` methods (see :func:`jax_function`)."""
+    """A scalar JAX function with jitted ``gradient`` and ``hvp`` methods (see :func:`jax_function`).
+
+    Parameters
+    ----------
+    fun : callable
+        ``fun(w)`` returns a scalar for a flat vector ``w`` (written with ``jax.numpy``).
+    """
 
     def __init__(self, fun: Callable):
         try:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import as_float_array, positive_int
+from ._validate import as_float_array, positive_int, probability
 
 __all__ = ["loglog_slope", "slope_interval", "SlopeFit"]
 
@@ -35,7 +35,19 @@ def loglog_slope(x, y) -> tuple[float, float]:
 
 @dataclass(frozen=True)
 class SlopeFit:
-    """A log-log slope fitted to seed means, with a bootstrap interval over the seeds."""
+    """A log-log slope fitted to seed means, with a bootstrap interval over the seeds.
+
+    Parameters
+    ----------
+    slope, intercept : float
+        The fit of ``log mean Y = slope log x + intercept``.
+    low, high : float
+        The bootstrap interval of the slope.
+    level : float
+        Its coverage.
+    n_seeds : int
+        Number of seeds.
+    """
 
     slope: float
     intercept: float
@@ -75,8 +87,7 @@ def slope_interval(x, Y, level: float = 0.95, n_boot: int = 2000, seed: int = 0)
     Y = np.atleast_2d(as_float_array(Y, "Y"))
     if Y.ndim != 2 or Y.shape[1] != x.size:
         raise ValueError(f"Y: expected shape (seeds, {x.size}), got {Y.shape}")
-    if not (0.0 < level < 1.0):
-        raise ValueError(f"level: expected a coverage in (0, 1), got {level!r}")
+    level = probability(level, "level")
     n_boot = positive_int(n_boot, "n_boot")
     slope, intercept = loglog_slope(x, Y.mean(axis=0))
     rng = np.random.default_rng(seed)

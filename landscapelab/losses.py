@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import autograd.numpy as anp
 import numpy as np
-from autograd.scipy.special import logsumexp
 
 from . import _backprop
 from ._validate import as_float_array, choice
@@ -20,13 +19,54 @@ __all__ = ["square", "cross_entropy", "loss_function", "LossFunction", "LOSSES"]
 
 
 def square(pred, Y):
-    """Sum over samples and outputs of ``(pred - Y)**2`` (Cooper eq. 13; no 1/2, no 1/n)."""
+    """Sum over samples and outputs of ``(pred - Y)**2`` (Cooper's eq. 13; no 1/2, no 1/n).
+
+    Parameters
+    ----------
+    pred : array (n, d_out)
+        Network outputs (autograd boxes pass through).
+    Y : array (n, d_out)
+        Targets, of the same shape: a ``(n,)`` vector against ``(n, 1)`` outputs is refused, not broadcast.
+
+    Returns
+    -------
+    float (or an autograd box)
+    """
+    _same_shape(pred, Y)
     return anp.sum((pred - Y) ** 2)
 
 
+def _same_shape(pred, Y):
+    as_float_array(pred, "pred")
+    as_float_array(Y, "Y")
+    if anp.shape(pred) != anp.shape(Y):
+        raise ValueError(f"Y: expected the shape of the predictions {anp.shape(pred)}, got {anp.shape(Y)} "
+                         "(reshape the targets; a (n,) vector against (n, 1) outputs would broadcast to (n, n))")
+
+
+def _logsumexp(x, axis):
+    """``log sum exp`` along ``axis`` (kept), shifted by the maximum; autograd-differentiable (the shift's derivative
+    cancels exactly, so no sub-gradient of the maximum enters)."""
+    m = anp.max(x, axis=axis, keepdims=True)
+    return m + anp.log(anp.sum(anp.exp(x - m), axis=axis, keepdims=True))
+
+
 def cross_entropy(pred, Y):
-    """Sum over samples of ``-sum_j Y_j log softmax(pred)_j`` (Cooper eq. 14). ``Y`` may hold soft labels."""
-    log_softmax = pred - logsumexp(pred, axis=1, keepdims=True)
+    """Sum over samples of ``-sum_j Y_j log softmax(pred)_j`` (Cooper's eq. 14).
+
+    Parameters
+    ----------
+    pred : array (n, d_out)
+        Network outputs (logits).
+    Y : array (n, d_out)
+        Non-negative targets of the same shape: one-hot rows or soft labels.
+
+    Returns
+    -------
+    float (or an autograd box)
+    """
+    _same_shape(pred, Y)
+    log_softmax = pred - _logsumexp(pred, axis=1)
     return -anp.sum(Y * log_softmax)
 
 
@@ -67,6 +107,9 @@ class _CrossEntropy:
 
     @staticmethod
     def check_targets(Y, n, d_out):
+        if d_out < 2:
+            raise ValueError("net: cross-entropy needs at least 2 outputs (with one output the softmax is 1 and the "
+                             "loss is identically 0); use d_out = number of classes")
         raw = np.asarray(Y)
         if raw.ndim == 1 and np.issubdtype(raw.dtype, np.integer):
             if raw.shape != (n,) or raw.min(initial=0) < 0 or raw.max(initial=0) >= d_out:
@@ -82,12 +125,25 @@ LOSSES = {"square": _Square, "cross_entropy": _CrossEntropy}
 
 
 class LossFunction:
-    """``f(w) = scale * loss(net(w, X), Y)``, with fast exact derivatives.
+    """``f(w) = scale * loss(net(w, X), Y)``, with fast exact derivatives (see :func:`loss_function`).
 
     Calling ``f(w)`` runs the autograd-traceable forward pass. ``f.gradient``, ``f.hvp`` and ``f.gnvp`` are
     hand-written passes; ``hvp`` and ``gnvp`` accept one vector ``(P,)`` or a batch ``(k, P)``. The forward and
-    backward quantities at the last ``w`` are cached, so repeated products at one point (Lanczos) cost only the
-    R-operator passes.
+    backward quantities at the last ``w`` are kept (with a private copy of ``w``), so repeated products at one point
+    (Lanczos) cost only the R-operator passes, and updating ``w`` in place between calls is safe.
+
+    Parameters
+    ----------
+    net : MLP
+        The network.
+    X : array (n, d_in)
+        Inputs, one sample per row.
+    Y : array (n, d_out), or integer labels (n,) for cross-entropy
+        Targets.
+    loss : {"square", "cross_entropy"}
+        The loss.
+    scale : float
+        Multiplies the loss (``1/n`` for a mean, ``0.5`` for the halved square loss).
     """
 
     def __init__(self, net: MLP, X, Y, loss: str = "square", scale: float = 1.0):
@@ -97,6 +153,8 @@ class LossFunction:
         self.loss = LOSSES[choice(loss, "loss", tuple(LOSSES))]
         self.X = net.check_inputs(X)
         self.Y = self.loss.check_targets(Y, self.X.shape[0], net.d_out)
+        if isinstance(scale, (bool, str, bytes)) or not isinstance(scale, (int, float, np.integer, np.floating)):
+            raise TypeError(f"scale: expected a finite number, got {scale!r} ({type(scale).__name__})")
         self.scale = float(scale)
         if not np.isfinite(self.scale):
             raise ValueError(f"scale: expected a finite number, got {scale!r}")
@@ -208,6 +266,14 @@ def _same_point(a, b) -> bool:
     return a.shape == b.shape and a[0] == b[0] and a[-1] == b[-1] and np.array_equal(a, b)
 
 
+def _finite(arrays, where, w):
+    """Raise FloatingPointError naming the first non-finite array (the parameters themselves are finite)."""
+    for i, a in enumerate(arrays, start=1):
+        if not _all_entries_finite(a):
+            raise FloatingPointError(f"overflow in {where} {i} (max |w| = {np.abs(w).max():.3g}): the parameters are "
+                                     "too large for float64; rescale them or lower the step size")
+
+
 class _PointState:
     """Everything the exact passes need at one point: a private copy of ``w``, the forward trace, the output
     error and the back-propagated errors."""
@@ -217,9 +283,12 @@ class _PointState:
     def __init__(self, f: LossFunction, w):
         self.f = f
         self.w = np.array(w, dtype=np.float64, copy=True)
-        self.trace = _backprop.forward(f.net, self.w, f.X)
-        self.g_out = f.scale * f.loss.grad(self.trace.out, f.Y)
-        self.errors = _backprop.deltas(f.net, self.trace, self.g_out)
+        with np.errstate(over="ignore", invalid="ignore"):
+            self.trace = _backprop.forward(f.net, self.w, f.X)
+            _finite(self.trace.z, "the forward pass: pre-activation of layer", self.w)
+            self.g_out = f.scale * f.loss.grad(self.trace.out, f.Y)
+            self.errors = _backprop.deltas(f.net, self.trace, self.g_out)
+            _finite(self.errors.d[::-1], "the backward pass: error of layer (counted from the output)", self.w)
 
     def _out_hvp(self, R_out):
         return self.f.scale * self.f.loss.hvp(self.trace.out, self.f.Y, R_out)
@@ -240,11 +309,15 @@ def loss_function(net: MLP, X, Y, loss: str = "square", scale: float = 1.0) -> L
         The network.
     X : array, shape (n, d_in)
         Inputs, one sample per row.
-    Y : array, shape (n, d_out); for ``loss="cross_entropy"`` also integer labels of shape (n,)
-        Targets, one row per sample; integer labels of shape (n,) for cross-entropy.
+    Y : array, shape (n, d_out)
+        Targets; for ``loss="cross_entropy"`` also integer labels of shape (n,).
     loss : {"square", "cross_entropy"}
-        The loss.
+        Cooper's eq. 13 or 14 (sums over samples).
     scale : float
         Multiplies the loss (e.g. ``1/n`` for a mean, ``0.5`` for the halved square loss).
+
+    Returns
+    -------
+    LossFunction
     """
     return LossFunction(net, X, Y, loss=loss, scale=scale)

@@ -131,8 +131,25 @@ class MLP:
 
         Standard parametrisation: ``M_i`` and ``b_i`` entries are N(0, weight_std^2 / c_{i-1}) and
         N(0, bias_std^2 / c_{i-1}) (LeCun). NTK parametrisation: N(0, weight_std^2) and N(0, bias_std^2), the scaling
-        being in the forward pass. Pass ``seed`` (an int) or an explicit ``rng``.
+        being in the forward pass.
+
+        Parameters
+        ----------
+        seed : int, optional
+            Seed of ``numpy.random.default_rng`` (ignored when ``rng`` is given).
+        rng : numpy.random.Generator, optional
+            An explicit generator.
+        weight_std, bias_std : float
+            Finite, non-negative scale factors of the weight and bias draws.
+
+        Returns
+        -------
+        ndarray (P,)
         """
+        for name, value in (("weight_std", weight_std), ("bias_std", bias_std)):
+            if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
+                    or not (math.isfinite(value) and value >= 0):
+                raise ValueError(f"{name}: expected a finite number >= 0, got {value!r}")
         if rng is None:
             rng = np.random.default_rng(seed)
         elif not isinstance(rng, np.random.Generator):
@@ -145,17 +162,52 @@ class MLP:
         return w
 
     def check_params(self, w, name: str = "w"):
-        """Validate a flat parameter vector (1-D, length ``n_params``, finite) and return it as an array."""
+        """Validate a flat parameter vector (1-D, length ``n_params``, finite) and return it as an array.
+
+        Parameters
+        ----------
+        w : array (P,)
+            The parameters.
+        name : str
+            The argument's name in error messages.
+
+        Returns
+        -------
+        ndarray (P,) (autograd boxes pass through)
+        """
         if type(w) is np.ndarray and w.dtype == np.float64 and w.shape == (self.n_params,) and _all_entries_finite(w):
             return w
         return as_float_array(w, name, shape=(self.n_params,))
 
     def check_inputs(self, X, name: str = "X"):
-        """Validate inputs (2-D, ``(n, d_in)``, finite) and return them as an array."""
+        """Validate inputs (2-D, ``(n, d_in)``, finite) and return them as an array.
+
+        Parameters
+        ----------
+        X : array (n, d_in)
+            Inputs, one sample per row.
+        name : str
+            The argument's name in error messages.
+
+        Returns
+        -------
+        ndarray (n, d_in)
+        """
         return as_float_array(X, name, shape=(None, self.d_in))
 
     def unflatten(self, w) -> list[tuple]:
-        """Split a flat vector into ``[(M_1, b_1), ..., (M_{l+1}, b_{l+1})]`` (views; ``b_i`` is None without bias)."""
+        """Split a flat vector into its layers.
+
+        Parameters
+        ----------
+        w : array (P,)
+            The parameters.
+
+        Returns
+        -------
+        list of (M_i, b_i)
+            Views of ``w``: ``M_i`` of shape ``(c_i, c_{i-1})``, ``b_i`` of length ``c_i`` (None without bias).
+        """
         w = self.check_params(w)
         return self._unflatten(w)
 
@@ -174,7 +226,17 @@ class MLP:
         return layers
 
     def flatten(self, layers) -> np.ndarray:
-        """Inverse of :meth:`unflatten`: concatenate ``[(M_i, b_i), ...]`` into one flat vector."""
+        """Inverse of :meth:`unflatten`: concatenate ``[(M_i, b_i), ...]`` into one flat vector.
+
+        Parameters
+        ----------
+        layers : list of (M_i, b_i)
+            One pair per affine map, with the shapes of :attr:`layer_shapes`.
+
+        Returns
+        -------
+        ndarray (P,)
+        """
         if not isinstance(layers, (list, tuple)) or len(layers) != len(self._slices):
             raise ValueError(f"layers: expected a list of {len(self._slices)} (M, b) pairs, got "
                              f"{len(layers) if isinstance(layers, (list, tuple)) else type(layers).__name__}")
@@ -209,7 +271,21 @@ class MLP:
         return out if self.output_activation is None else self.output_activation(out)
 
     def features(self, w, X, layer: int | None = None):
-        """Post-activation outputs of hidden layer ``layer`` (1-based, default: the last hidden layer), ``(n, c_k)``."""
+        """Post-activation outputs of one hidden layer.
+
+        Parameters
+        ----------
+        w : array (P,)
+            The parameters.
+        X : array (n, d_in)
+            Inputs, one sample per row.
+        layer : int, optional
+            Hidden layer k (1-based; default: the last hidden layer).
+
+        Returns
+        -------
+        ndarray (n, c_k)
+        """
         if self.depth == 0:
             raise ValueError("features: the network has no hidden layer (widths has only d_in and d_out)")
         layer = self.depth if layer is None else positive_int(layer, "layer")

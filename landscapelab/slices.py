@@ -9,14 +9,29 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import as_float_array, positive_int
+from ._validate import as_float_array, function, positive_int, positive_number
 from .nets import MLP
 
 __all__ = ["filter_normalized_direction", "slice_2d"]
 
 
 def filter_normalized_direction(net: MLP, w, seed: int = 0) -> np.ndarray:
-    """A Gaussian direction with every weight row rescaled to the norm of the matching row of ``w`` (biases 0)."""
+    """A Gaussian direction with every weight row rescaled to the norm of the matching row of ``w`` (biases 0):
+    the filter normalisation of Li, Xu, Taylor, Studer and Goldstein (2018) for loss-surface plots.
+
+    Parameters
+    ----------
+    net : MLP
+        The network.
+    w : array (P,)
+        The point whose row norms set the scale.
+    seed : int
+        Seed of the Gaussian direction.
+
+    Returns
+    -------
+    ndarray (P,)
+    """
     if not isinstance(net, MLP):
         raise TypeError(f"net: expected a landscapelab.MLP, got {type(net).__name__}")
     w = net.check_params(w)
@@ -32,15 +47,31 @@ def filter_normalized_direction(net: MLP, w, seed: int = 0) -> np.ndarray:
 def slice_2d(f, w, d1, d2, extent: float = 1.0, n: int = 41):
     """Values of ``f`` on the square ``[-extent, extent]^2`` of the plane ``w + a d1 + b d2``.
 
-    Returns ``(a, b, values)`` with ``values[i, j] = f(w + a[j] d1 + b[i] d2)`` (rows follow ``b``, as
-    ``matplotlib.contour(a, b, values)`` expects). ``f`` may carry a fast ``f.value``.
+    Parameters
+    ----------
+    f : callable
+        A scalar function of the flat parameters (a fast ``f.value`` is used if present).
+    w : array (P,)
+        The centre.
+    d1, d2 : array (P,)
+        The two directions.
+    extent : float
+        Half-width of the square, positive.
+    n : int
+        Grid points per side.
+
+    Returns
+    -------
+    (a, b, values)
+        ``values[i, j] = f(w + a[j] d1 + b[i] d2)`` (rows follow ``b``, as ``matplotlib.contour(a, b, values)``
+        expects).
     """
     w = as_float_array(w, "w", ndim=1)
     d1 = as_float_array(d1, "d1", shape=w.shape)
     d2 = as_float_array(d2, "d2", shape=w.shape)
     n = positive_int(n, "n")
-    if not extent > 0:
-        raise ValueError(f"extent: expected a positive half-width, got {extent!r}")
+    function(f, "f")
+    extent = positive_number(extent, "extent")
     value = getattr(f, "value", f)
     a = np.linspace(-extent, extent, n)
     b = np.linspace(-extent, extent, n)

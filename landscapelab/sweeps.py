@@ -324,7 +324,7 @@ def sweep(fn: Callable, grid: Mapping[str, Sequence], seeds: Iterable[int] | Non
     show = len(todo) > 1 if progress is None else bool(progress)
     bar = None
     if show and todo:
-        from tqdm.auto import tqdm
+        from tqdm import tqdm   # plain text on stderr (the book removes stderr; a notebook widget would stay)
 
         bar = tqdm(total=len(todo), desc=desc or getattr(fn, "__name__", "sweep"), unit="call", file=sys.stderr,
                    mininterval=1.0, leave=False)

@@ -19,18 +19,30 @@ from dataclasses import dataclass
 import autograd
 import numpy as np
 
-from ._validate import as_float_array, choice, positive_int
+from ._validate import as_float_array, choice, function, positive_int, positive_number
 from .losses import LossFunction, loss_function
 from .nets import MLP
 
 __all__ = ["Problem", "random_problem", "rel_error", "check_gradient", "check_hvp", "check_operator",
-           "noisy_power_law",
+           "noisy_power_law", "public_modules", "public_objects",
            "finite_difference_gradient"]
 
 
 @dataclass(frozen=True)
 class Problem:
-    """A network, its data, the loss function and a point: what most tests start from."""
+    """A network, its data, the loss function and a point: what most tests start from.
+
+    Parameters
+    ----------
+    net : MLP
+        The network.
+    X, Y : ndarray
+        Inputs and targets.
+    f : LossFunction
+        The loss function.
+    w : ndarray (P,)
+        The point.
+    """
 
     net: MLP
     X: np.ndarray
@@ -86,8 +98,8 @@ def rel_error(a, b) -> float:
     -------
     float
     """
-    a = np.asarray(a, dtype=np.float64)
-    b = np.asarray(b, dtype=np.float64)
+    a = as_float_array(a, "a")
+    b = as_float_array(b, "b")
     if a.shape != b.shape:
         raise ValueError(f"a, b: expected arrays of one shape, got {a.shape} and {b.shape}")
     scale = np.linalg.norm(b)
@@ -111,6 +123,8 @@ def finite_difference_gradient(f, w, step: float = 1e-6) -> np.ndarray:
     -------
     ndarray (P,)
     """
+    function(f, "f")
+    step = positive_number(step, "step")
     w = np.array(as_float_array(w, "w", ndim=1), dtype=np.float64)
     g = np.empty(w.size)
     for i in range(w.size):
@@ -141,6 +155,8 @@ def check_gradient(f, w, rtol: float = 1e-10, fd_rtol: float = 1e-6) -> dict:
     dict
         ``{"autograd": error, "finite_differences": error}``.
     """
+    if not callable(getattr(f, "gradient", None)):
+        raise TypeError(f"f: expected a function with a gradient method, got {type(f).__name__}")
     w = as_float_array(w, "w", ndim=1)
     mine = np.asarray(f.gradient(w), dtype=np.float64)
     errors = {"autograd": rel_error(mine, autograd.grad(f)(w)),
@@ -173,6 +189,8 @@ def check_hvp(f, w, directions: int = 3, seed: int = 0, rtol: float = 1e-10, fd_
     dict
         ``{"autograd": error, "finite_differences": error, "block_vs_single": error}``.
     """
+    if not (callable(getattr(f, "gradient", None)) and callable(getattr(f, "hvp", None))):
+        raise TypeError(f"f: expected a function with gradient and hvp methods, got {type(f).__name__}")
     w = np.array(as_float_array(w, "w", ndim=1), dtype=np.float64)
     V = np.random.default_rng(seed).standard_normal((positive_int(directions, "directions"), w.size))
     block = np.asarray(f.hvp(w, V), dtype=np.float64)
@@ -212,6 +230,8 @@ def check_operator(op, dense, rtol: float = 1e-12, directions: int = 4, seed: in
     dict
         ``{"matvec": error, "block": error, "transpose": error}``.
     """
+    if not (hasattr(op, "shape") and callable(getattr(op, "matmat", None))):
+        raise TypeError(f"op: expected a scipy LinearOperator, got {type(op).__name__}")
     dense = np.asarray(as_float_array(dense, "dense", ndim=2), dtype=np.float64)
     if tuple(op.shape) != dense.shape:
         raise AssertionError(f"operator shape {tuple(op.shape)} differs from the dense oracle's {dense.shape}")
@@ -252,5 +272,57 @@ def noisy_power_law(width, seed: int, exponent: float = -0.5, noise: float = 0.0
     """
     import os
 
-    rng = np.random.default_rng([int(seed), int(width)])
+    width = positive_number(width, "width")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed: expected an integer >= 0, got {seed!r}")
+    rng = np.random.default_rng([int(seed), int(round(width * 1e6))])
     return {"value": float(width) ** exponent * float(np.exp(noise * rng.standard_normal())), "pid": os.getpid()}
+
+
+def public_modules() -> list[str]:
+    """Dotted names of every public module of the package (no part starting with an underscore), found on disk.
+
+    Returns
+    -------
+    list of str
+    """
+    import pkgutil
+
+    import landscapelab
+
+    names = ["landscapelab"] + [m.name for m in pkgutil.walk_packages(landscapelab.__path__, "landscapelab.")
+                                if not any(part.startswith("_") for part in m.name.split(".")[1:])]
+    return [name for name in names if name != "landscapelab.__main__"]
+
+
+def public_objects(prefixes: tuple = ("landscapelab",)) -> list[str]:
+    """Qualified names of the public functions, classes and public methods of those classes, from the ``__all__``
+    of every public module whose name starts with one of ``prefixes``: what completeness tests (docstrings, bad
+    input) iterate over, so that a new public function is covered without being listed by hand.
+
+    Parameters
+    ----------
+    prefixes : tuple of str
+        Module-name prefixes to include.
+
+    Returns
+    -------
+    list of str
+    """
+    import importlib
+    import inspect
+
+    found = []
+    for module_name in public_modules():
+        if not module_name.startswith(tuple(prefixes)):
+            continue
+        module = importlib.import_module(module_name)
+        for attr in getattr(module, "__all__", []):
+            obj = getattr(module, attr, None)
+            if not (inspect.isfunction(obj) or inspect.isclass(obj)) or obj.__module__ != module_name:
+                continue
+            found.append(f"{module_name}.{attr}")
+            if inspect.isclass(obj):
+                found += [f"{module_name}.{attr}.{m}" for m, f in vars(obj).items()
+                          if not m.startswith("_") and inspect.isfunction(f)]
+    return found

@@ -32,7 +32,17 @@ _CHAPTER_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 @dataclass
 class Result:
-    """What a check measured, what the theory says, and whether they agree."""
+    """What a check measured, what the theory says, and whether they agree.
+
+    Parameters
+    ----------
+    measured : str
+        The measured value(s), formatted for the table.
+    expected : str
+        The value or law the theory predicts.
+    passed : bool
+        Whether the measurement agrees with the prediction.
+    """
 
     measured: str
     expected: str
@@ -41,7 +51,21 @@ class Result:
 
 @dataclass
 class Row:
-    """One line of ``landscapelab verify``."""
+    """One line of ``landscapelab verify``.
+
+    Parameters
+    ----------
+    chapter : str
+        The chapter key.
+    claim : str
+        The claim.
+    measured, expected : str
+        As in :class:`Result`.
+    passed : bool
+        Whether the claim held.
+    seconds : float
+        Time the check took.
+    """
 
     chapter: str
     claim: str
@@ -51,7 +75,12 @@ class Row:
     seconds: float
 
     def as_dict(self) -> dict:
-        """The row as a plain dict with the keys of ``landscapelab verify --json``."""
+        """The row as a plain dict with the keys of ``landscapelab verify --json``.
+
+        Returns
+        -------
+        dict
+        """
         return asdict(self)
 
 
@@ -120,7 +149,12 @@ def _load_all() -> None:
 
 
 def chapters() -> tuple[str, ...]:
-    """Chapter keys that have claims, in book order (``core`` first)."""
+    """Chapter keys that have claims, in book order (``core`` first).
+
+    Returns
+    -------
+    tuple of str
+    """
     _load_all()
     order = {chapter: min(c.position for c in entries) if chapter != "core" else -1
              for chapter, entries in _REGISTRY.items() if entries}
@@ -153,6 +187,17 @@ def registry(chapter: str | None = None) -> list[_Claim]:
 
 
 def run_claim(entry: _Claim) -> Row:
+    """Run one registered check and time it; a check that raises is a failed claim, reported, not raised.
+
+    Parameters
+    ----------
+    entry : registry entry
+        An element of :func:`registry`.
+
+    Returns
+    -------
+    Row
+    """
     start = time.perf_counter()
     try:
         result = entry.fn()
@@ -163,25 +208,85 @@ def run_claim(entry: _Claim) -> Row:
 
 
 def run(chapter: str | None = None, progress: bool = False) -> list[Row]:
-    """Run the checks (of one chapter, if given) and return their rows."""
+    """Run the checks (of one chapter, if given) and return their rows.
+
+    Parameters
+    ----------
+    chapter : str, optional
+        A chapter key (default: every chapter).
+    progress : bool
+        Show a progress bar.
+
+    Returns
+    -------
+    list of Row
+    """
     claims = registry(chapter)
     if progress:
-        from tqdm.auto import tqdm
+        from tqdm import tqdm
 
         claims = tqdm(claims, desc="verify", unit="claim")
     return [run_claim(entry) for entry in claims]
 
 
-def table(chapter: str | None = None, rows: list[Row] | None = None, seconds: bool = True) -> str:
+def table(chapter: str | None = None, rows: list[Row] | None = None, seconds: bool = True,
+          width: int | None = None) -> str:
     """Plain-text table of the rows (running the checks of ``chapter`` if ``rows`` is not given).
 
-    ``seconds=False`` leaves out the timing column, so that the table is identical from run to run (the book
-    prints it that way in cells that nbval compares).
+    Parameters
+    ----------
+    chapter : str, optional
+        Run the checks of this chapter (when ``rows`` is not given).
+    rows : list of Row, optional
+        Rows already run (``run(chapter)``).
+    seconds : bool
+        ``False`` leaves out the timing column, so that the table is identical from run to run (the book prints
+        it that way in cells that nbval compares).
+    width : int, optional
+        Fit the table in this many columns (the book uses 88): the chapter column is left out when every row has
+        the same chapter, and the claim (then the measured and expected texts) wrap onto continuation lines.
+        ``None`` (the default) prints every row on one line.
+
+    Returns
+    -------
+    str
+        A header line, a rule, and one row (or, with ``width``, one group of lines) per claim.
     """
     rows = run(chapter) if rows is None else rows
     headers = ("chapter", "claim", "measured", "expected", "result", "s")[: 6 if seconds else 5]
     cells = [(r.chapter, r.claim, r.measured, r.expected, "pass" if r.passed else "FAIL", f"{r.seconds:.2f}")[
         : len(headers)] for r in rows]
+    if width is not None:
+        if not isinstance(width, int) or isinstance(width, bool) or width < 40:
+            raise ValueError(f"width: expected an int of at least 40 columns, got {width!r}")
+        return _wrapped_table(headers, cells, width)
     widths = [max(len(h), *(len(c[i]) for c in cells)) if cells else len(h) for i, h in enumerate(headers)]
     line = lambda cols: "  ".join(c.ljust(w) for c, w in zip(cols, widths)).rstrip()  # noqa: E731
     return "\n".join([line(headers), line(["-" * w for w in widths])] + [line(c) for c in cells])
+
+
+def _wrapped_table(headers: tuple, cells: list[tuple], width: int) -> str:
+    """The table of :func:`table` in at most ``width`` columns, wrapping claim, measured and expected texts."""
+    import textwrap
+
+    if len({c[0] for c in cells}) <= 1:                       # one chapter: its name is in every row
+        headers, cells = headers[1:], [c[1:] for c in cells]
+    widths = [max(len(h), *(len(c[i]) for c in cells)) if cells else len(h) for i, h in enumerate(headers)]
+    wrappable = [headers.index(h) for h in ("claim", "measured", "expected") if h in headers]
+    floor = {i: max(12, len(headers[i])) for i in wrappable}
+    while sum(widths) + 2 * (len(widths) - 1) > width:       # narrow the widest text column, one column at a time
+        i = max((i for i in wrappable if widths[i] > floor[i]), key=lambda i: widths[i], default=None)
+        if i is None:
+            break
+        widths[i] -= 1
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    wrapped = [[textwrap.wrap(text, w, break_on_hyphens=False) or [""] for text, w in zip(row, widths)]
+               for row in cells]
+    spaced = any(len(p) > 1 for parts in wrapped for p in parts)   # a blank line between rows that wrap
+    for n, parts in enumerate(wrapped):
+        if spaced and n:
+            lines.append("")
+        for k in range(max(map(len, parts))):
+            lines.append("  ".join((p[k] if k < len(p) else "").ljust(w) for p, w in zip(parts, widths)).rstrip())
+    return "\n".join(lines)

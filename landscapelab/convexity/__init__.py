@@ -19,12 +19,16 @@ coordinates, with the switch mask that the Hessian needs, erratum E13) and of th
 derivatives of Lemmas 5-6; the sets ``U_1, U_2, U_3`` of Lemma 9 and Theorem 4, the threshold
 ``(lambda - theta)/(2M)`` and the sharpened one; the lower-bound chain of Lemmas 7 and 9 at a point; a zero-loss
 teacher and a sampler of points of ``U`` around it; the dropout factor ``rho``; the radial derivative that shows
-that ``U`` contains no critical point (erratum E12); a damped Newton minimiser; and the 2-D weight-space slice.
+that ``U`` contains no critical point (erratum E12); a damped Newton minimiser; the 2-D weight-space slice; a
+segment of ``U`` with a concave kink (piecewise strong convexity is not convexity); and exact rational references
+for the accuracy of the determinant route near ``y = 0``.
 Determinants and singular-value intervals come from :mod:`landscapelab.kernels`.
 """
 
 
-from . import bounds, derivatives, determinant, landscape_slice, minimisers, network, reference, region  # noqa: F401
+from . import (accuracy, bounds, derivatives, determinant, kink, landscape_slice, minimisers, network,  # noqa: F401
+               reference, region)
+from .accuracy import *  # noqa: F403
 from .bounds import *  # noqa: F403
 from .derivatives import *  # noqa: F403
 from .determinant import *  # noqa: F403
@@ -32,6 +36,8 @@ from .minimisers import *  # noqa: F403
 from .network import *  # noqa: F403
 from .region import *  # noqa: F403
 from .landscape_slice import *  # noqa: F403
+from .kink import *  # noqa: F403
 
-__all__ = [name for module in (network, derivatives, region, bounds, minimisers, landscape_slice, determinant)
+__all__ = [name for module in (network, derivatives, region, bounds, minimisers, landscape_slice, determinant, kink,
+                               accuracy)
            for name in module.__all__]

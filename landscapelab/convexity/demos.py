@@ -8,11 +8,11 @@ Slider demos (each a :class:`landscapelab.demos.Demo`; the data are computed onc
   row-only radius as a toggle;
 * :func:`curvature_demo`: the smallest eigenvalue of Hess l_lambda against the training error, with Theorem 4's
   threshold, the sharpened one and the empirical one;
-* :func:`slice_demo`: a 2-D plane of weight space coloured by activation region, with the set U, the
-  non-convex parts and the inward pull of the weight decay (erratum E12);
-* :func:`dropout_demo`: the factor rho under dropout and the threshold against depth.
+* :func:`slice_demo`: a 2-D plane of weight space through the ray from ``W = 0`` to a teacher, coloured by
+  activation region, with the set U, the non-convex parts and the projected negative gradient (erratum E12);
+* :func:`dropout_demo`: the factor rho under dropout, for one mask draw and across 20 mask draws.
 
-Static figures: :func:`theorem4_figure`, :func:`e12_figure`, :func:`depth_figure`.
+The static figures are in :mod:`landscapelab.convexity.figures`.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import matplotlib
 import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Rectangle
+from matplotlib.ticker import LogLocator, NullLocator
 
 from .. import convexity as cv
 from .. import kernels as K
@@ -37,7 +38,7 @@ LAM, THETA = 0.05, 0.025
 def _determinant_data():
     data = {}
     for H in (1, 2, 3):
-        for seed in (0, 1, 2):
+        for seed in (0, 1):
             rng = np.random.default_rng(100 * H + seed)
             dims = (2,) + (2,) * H + (1,)
             for _ in range(200):                         # a draw with y > 0 (the output ReLU alive)
@@ -114,12 +115,12 @@ def determinant_demo() -> Demo:
         ax2.set_title("\n".join(lines), fontsize=7, loc="left", family="monospace")
         return fig
 
-    return Demo(draw, {"H": [1, 2, 3], "seed": [0, 1, 2], "corner": ["corrected", "paper"]},
+    return Demo(draw, {"H": [1, 2, 3], "seed": [0, 1], "corner": ["corrected", "paper"]},
                 defaults={"H": 1, "seed": 0}, title="The determinant formula y = det A(a, W)")
 
 
 # ------------------------------------------------------------------------------------------------ 2 Qi
-QI_SCALES = (0.5, 0.8, 0.95, 1.2, 1.5)
+QI_SCALES = (0.5, 0.95, 1.5)
 
 
 @lru_cache(maxsize=1)
@@ -180,20 +181,25 @@ def qi_demo() -> Demo:
 
     return Demo(draw, {"matrix": ["A", "C_core", "widened C (d = 3)", "heavy column"], "scale": list(QI_SCALES),
                        "radius": ["max(r, c) (Qi)", "rows only"]},
-                defaults={"matrix": "C_core", "scale": 0.8}, title="Qi's intervals for singular values")
+                defaults={"matrix": "C_core", "scale": 0.95}, title="Qi's intervals for singular values")
 
 
 # ------------------------------------------------------------------------------------------------ 3 curvature
-@lru_cache(maxsize=8)
+CURVATURE_LAMS = (0.005, 0.05, 0.5)
+RADII = (1e-5, 10.0)
+
+
+@lru_cache(maxsize=16)
 def curvature_samples(H: int, beta: float, n: int = 160, seed: int = 0) -> dict:
-    """Points ``W* + delta z`` (log-uniform ``delta`` in [1e-5, 1]) around a zero-loss 2-4-...-4-1 teacher with N = 12,
-    and at each differentiable one: sqrt(l), lambda_min Hess l, rho_max, membership of U_1 & U_2."""
+    """Points ``W* + delta z`` around a zero-loss 2-4-...-4-1 teacher (N = 12), ``z`` uniform on the sphere and
+    ``delta`` log-uniform in ``RADII``, and at each differentiable one with every output positive: sqrt(l),
+    lambda_min Hess l (through A^{-1}), rho_max and membership of U_1 & U_2."""
     t = cv.teacher((2,) + (4,) * H + (1,), 12, beta, seed=seed)
     rng = np.random.default_rng(seed + 1)
     out = {k: [] for k in ("sqrt_loss", "lam_min", "rho_max", "U12")}
     for _ in range(n):
         z = rng.standard_normal(t.w.size)
-        w = t.w + np.exp(rng.uniform(np.log(1e-5), 0.0)) * z / np.linalg.norm(z)
+        w = t.w + np.exp(rng.uniform(*np.log(RADII))) * z / np.linalg.norm(z)
         if not cv.is_differentiable(w, t.X, t.dims) or np.any(cv.outputs(t.X, cv.unflatten(w, t.dims)) == 0):
             continue
         value, _, hess = cv.loss_derivatives(w, t.X, t.F, t.dims)
@@ -207,17 +213,44 @@ def curvature_samples(H: int, beta: float, n: int = 160, seed: int = 0) -> dict:
     return out
 
 
-def empirical_threshold(samples: dict, lam: float) -> float:
-    """The largest sqrt(l) below which every sampled Hess l_lambda is positive definite."""
+def empirical_threshold(samples: dict, lam: float):
+    """``(value, censored)``: the smallest sqrt(l) among the sampled points where Hess l_lambda is not positive
+    definite (every sample below it is PD); when every sample is PD, ``censored`` is True and ``value`` is the
+    largest sampled sqrt(l), a lower bound only."""
     bad = samples["sqrt_loss"][samples["lam_min"] + 2 * lam <= 0]
-    return float(bad.min()) if bad.size else float(samples["sqrt_loss"].max())
+    if bad.size:
+        return float(bad.min()), False
+    return float(samples["sqrt_loss"].max()), True
+
+
+def lemma9_looseness(samples: dict) -> float:
+    """The smallest factor by which the pointwise Lemma 9 bound ``-2 M rho_max sqrt(l)`` undershoots
+    lambda_min Hess l at the sampled points of U_1 & U_2 where lambda_min < 0 (NaN if there are none)."""
+    u = samples["U12"] & (samples["lam_min"] < 0)
+    if not u.any():
+        return float("nan")
+    bound = -2 * samples["M"] * samples["rho_max"][u] * samples["sqrt_loss"][u]
+    return float(np.min(bound / samples["lam_min"][u]))
+
+
+def curvature_table() -> list:
+    """Every setting of the curvature demo: ``(H, beta, lambda, Theorem 4 threshold, empirical, censored,
+    empirical / Theorem 4)`` with ``theta = lambda / 2``."""
+    rows = []
+    for lam in CURVATURE_LAMS:
+        for H in (1, 2):
+            for beta in (2.0, 3.0):
+                d = curvature_samples(H, beta)
+                emp, censored = empirical_threshold(d, lam)
+                paper = (lam - lam / 2) / (2 * d["M"])
+                rows.append((H, beta, lam, paper, emp, censored, emp / paper))
+    return rows
 
 
 def curvature_demo() -> Demo:
     """Slider demo: lambda_min of Hess l_lambda (= lambda_min Hess l + 2 lambda) against sqrt(l) at points around a
     zero-loss teacher, coloured by membership of U_1 & U_2, with Theorem 4's threshold (lambda - theta)/(2M), the
     sharpened (2 lambda - theta)/(2M), the empirical threshold and the pointwise Lemma 9 bound."""
-    lams = (0.005, 0.05, 0.5)
     for H in (1, 2):
         for beta in (2.0, 3.0):
             curvature_samples(H, beta)
@@ -234,24 +267,30 @@ def curvature_demo() -> Demo:
         ax.scatter(x[u], bound[u], s=4, color="C3", label="Lemma 9 bound 2 lambda - 2 M rho_max sqrt(l)")
         paper = (lam - theta) / (2 * d["M"])
         sharp = (2 * lam - theta) / (2 * d["M"])
-        emp = empirical_threshold(d, lam)
+        emp, censored = empirical_threshold(d, lam)
         ax.axvline(paper, color="k", ls="--", lw=1, label=f"Theorem 4: (lambda - theta)/(2M) = {paper:.2g}")
         ax.axvline(sharp, color="k", ls=":", lw=1, label=f"sharpened: (2 lambda - theta)/(2M) = {sharp:.2g}")
-        ax.axvline(emp, color="C2", lw=1.5, label=f"empirical: PD up to {emp:.2g}")
+        ax.axvline(emp, color="C2", lw=1.5, label=(f"every sample PD (largest sqrt(l) {emp:.2g})" if censored
+                                                   else f"empirical: PD up to {emp:.2g}"))
         ax.axhline(lam + theta, color="C1", lw=1, label=f"lambda + theta = {lam + theta:g}")
         ax.axhline(0, color="0.3", lw=0.5)
         ax.set_xscale("log")
         ax.set_yscale("symlog", linthresh=1e-3)
         ax.set_ylim(-10, 10)
+        ax.set_yticks([-10, -0.1, -1e-3, 0, 1e-3, 0.1, 10])          # few ticks: symlog minor ticks are slow to lay out
+        ax.yaxis.set_minor_locator(NullLocator())
+        ax.xaxis.set_major_locator(LogLocator(numticks=8))
+        ax.xaxis.set_minor_locator(NullLocator())
         ax.set_xlabel("sqrt(l(W)) (root mean square training error)")
         ax.set_ylabel("smallest eigenvalue of Hess l_lambda")
+        ratio = f"{'>= ' if censored else ''}{emp / paper:.0f}x"
         ax.set_title(f"H = {H}, beta = {beta:g}, lambda = {lam:g}, theta = lambda/2: empirical / Theorem 4 "
-                     f"= {emp / paper:.0f}x", fontsize=9)
+                     f"= {ratio}", fontsize=9)
         ax.legend(fontsize=6.5, loc="lower left")
         return fig
 
-    return Demo(draw, {"H": [1, 2], "beta": [2.0, 3.0], "lam": list(lams)}, defaults={"beta": 3.0, "lam": 0.05},
-                title="Curvature against training error")
+    return Demo(draw, {"H": [1, 2], "beta": [2.0, 3.0], "lam": list(CURVATURE_LAMS)},
+                defaults={"beta": 3.0, "lam": 0.05}, title="Curvature against training error")
 
 
 # ------------------------------------------------------------------------------------------------ 4 slice
@@ -261,13 +300,43 @@ SLICE_EXTENTS = (0.003, 0.03, 0.3, 1.0)
 @lru_cache(maxsize=1)
 def _slice_data(grid: int = 41):
     t = cv.teacher((2, 4, 1), 12, 3.0, seed=0)
-    return t, {e: cv.weight_slice(t, e, grid=grid, lam=LAM, theta=THETA, seed=1) for e in SLICE_EXTENTS}
+    D = cv.radial_plane(t.w, seed=1)
+    return t, {e: cv.weight_slice(t, e, grid=grid, lam=LAM, theta=THETA, directions=D) for e in SLICE_EXTENTS}
+
+
+def _arrows(t, d, lam):
+    """The projected -grad l_lambda on the plane for any lambda (weight_slice stored it for LAM; the decay part
+    is -2 lambda W, and W = (||W*|| + s) D_1 + u D_2 lies in the plane)."""
+    radius = np.linalg.norm(t.w)
+    return (d["grad_s"] + 2 * (LAM - lam) * (radius + d["s"]), d["grad_u"] + 2 * (LAM - lam) * d["u"])
+
+
+def slice_stats(lam: float) -> list:
+    """For each extent of the slice demo: ``(extent, regions, points of U, share of the grid where the arrow
+    points to smaller ||W|| (<-grad l_lambda, W> < 0), the same share inside U, share where the arrow points
+    towards the teacher (<-grad l_lambda, W - W*> < 0), largest angle between an arrow and the mean arrow in
+    degrees)``."""
+    t, data = _slice_data()
+    radius = np.linalg.norm(t.w)
+    rows = []
+    for extent, d in data.items():
+        gs, gu = _arrows(t, d, lam)
+        radial = gs * (radius + d["s"]) + gu * d["u"]
+        toward = gs * d["s"] + gu * d["u"]
+        mean = np.array([gs.mean(), gu.mean()])
+        cos = (gs * mean[0] + gu * mean[1]) / (np.hypot(gs, gu) * np.linalg.norm(mean))
+        inU = d["in_U"] if lam > 0 else np.zeros_like(d["in_U"])
+        rows.append((extent, len(np.unique(d["labels"])), int(inU.sum()), float(np.mean(radial < 0)),
+                     float(np.mean(radial[inU] < 0)) if inU.any() else float("nan"), float(np.mean(toward < 0)),
+                     float(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))).max())))
+    return rows
 
 
 def slice_demo() -> Demo:
-    """Slider demo: the plane W* + s D_1 + u D_2 through a zero-loss teacher, coloured by activation region (the
-    pieces B_i of Theorem 4), hatched where Hess l_lambda is not positive definite, with the set U outlined, level
-    sets of l_lambda and arrows of -grad l_lambda (pointing inward: erratum E12). lambda = 0 removes the decay."""
+    """Slider demo: the plane through W = 0 and a zero-loss teacher W* (radial direction D_1 = W*/||W*|| and a
+    random D_2), coloured by activation region (the pieces B_i of Theorem 4), hatched where Hess l_lambda is not
+    positive definite, with the set U outlined, level sets of l_lambda and arrows of -grad l_lambda projected on
+    the plane. lambda = 0 removes the decay."""
     t, data = _slice_data()
     palette = np.random.default_rng(0).permutation(256)
     cmap = ListedColormap(matplotlib.colormaps["tab20"](np.arange(20)))
@@ -287,9 +356,7 @@ def slice_demo() -> Demo:
         if lam > 0 and d["in_U"].any():
             ax.contour(d["s"], d["u"], d["in_U"].astype(float), levels=[0.5], colors="k", linewidths=2)
         step = max(1, d["s"].shape[0] // 10)
-        # weight_slice stored -grad l_lambda for lambda = LAM; the decay part is 2 lambda <W, D_k>
-        gs = d["grad_s"] + 2 * (LAM - lam) * _project(t, d, 0)
-        gu = d["grad_u"] + 2 * (LAM - lam) * _project(t, d, 1)
+        gs, gu = _arrows(t, d, lam)
         ax.quiver(d["s"][::step, ::step], d["u"][::step, ::step], gs[::step, ::step], gu[::step, ::step],
                   color="C3", width=0.004)
         ax.plot(0, 0, "k*", ms=10)
@@ -298,8 +365,8 @@ def slice_demo() -> Demo:
         ax.set_title(f"extent {extent:g}: {n_regions} activation regions, Hess l_lambda PD on {100 * pd_share:.0f}%,"
                      f"\n{int(d['in_U'].sum()) if lam > 0 else 0} of {labels.size} grid points in U (lambda = {lam:g})",
                      fontsize=9)
-        ax.set_xlabel("s: distance along D_1 from the teacher W* (weight units)")
-        ax.set_ylabel("u: distance along D_2")
+        ax.set_xlabel("s: along W*/||W*|| (W = 0 lies at s = -||W*||)")
+        ax.set_ylabel("u: along a random D_2 orthogonal to W*")
         ax.set_aspect("equal")
         return fig
 
@@ -307,137 +374,49 @@ def slice_demo() -> Demo:
                 title="A 2-D slice of weight space, coloured by activation region")
 
 
-def _project(t, d, axis):
-    """The projection of W = W* + s D_1 + u D_2 on D_axis (the decay gradient is 2 lambda W)."""
-    D = d["directions"]
-    return t.w @ D[axis] + (d["s"] if axis == 0 else d["u"])
+# ------------------------------------------------------------------------------------------------ 5 dropout
+DROPOUT_ETAS = (0.0, 0.2, 0.5, 0.8)
+MASK_DRAWS = 20
 
 
-# ------------------------------------------------------------------------------------------------ 5 dropout, depth
 @lru_cache(maxsize=1)
 def _dropout_data():
+    """For the 5-20-20-1 teacher (beta = 3, N = 64): per (eta, mask) the rho of 500 random directions under one
+    mask draw (seed 2) and rho_max under each of 20 mask draws (seeds 0..19)."""
     t = cv.teacher((5, 20, 20, 1), 64, 3.0, seed=18)
     data = {}
-    for eta in (0.0, 0.2, 0.5, 0.8):
+    for eta in DROPOUT_ETAS:
         for mask in ("example", "batch"):
-            data[eta, mask] = cv.dropout_rho(t.w, t.X, t.dims, eta, mask=mask, directions=500, seed=2)
-    empirical = {H: empirical_threshold(curvature_samples(H, 3.0), LAM) for H in (1, 2)}
-    return data, empirical
+            rhos, rmax = cv.dropout_rho(t.w, t.X, t.dims, eta, mask=mask, directions=500, seed=2)
+            draws = np.array([cv.dropout_rho(t.w, t.X, t.dims, eta, mask=mask, directions=1, seed=s)[1]
+                              for s in range(MASK_DRAWS)])
+            data[eta, mask] = (rhos, rmax, draws)
+    return t, data
 
 
 def dropout_demo() -> Demo:
-    """Slider demo: rho(W, X) of Lemma 9 for random directions under dropout (a 5-20-20-1 net, N = 64), and the
-    threshold on sqrt(l) against depth H, enlarged by the factor 1/rho_max that a pointwise reading of Lemma 9
-    allows, with the empirical thresholds of the curvature demo."""
-    data, empirical = _dropout_data()
+    """Slider demo: rho(W, X) of Lemma 9 for 500 random directions under dropout (a 5-20-20-1 teacher, N = 64), and
+    rho_max, the worst direction that Theorem 4 needs, across 20 draws of the masks."""
+    _, data = _dropout_data()
+    base = data[0.0, "example"][1]
 
     def draw(eta, mask):
-        rhos, rmax = data[eta, "example" if mask == "per example" else "batch"]
+        rhos, rmax, draws = data[eta, "example" if mask == "per example" else "batch"]
         fig, (ax, ax2) = plotting.figure(ncols=2, width=3.8, height=3.2)
         ax.hist(rhos, bins=30, range=(0, 1), color="C0")
         ax.axvline(rmax, color="C3", label=f"rho_max = {rmax:.2f}")
         ax.axvline(rhos.mean(), color="k", ls="--", label=f"mean rho = {rhos.mean():.2f}")
         ax.set_xlabel("rho(W, X) for random directions X")
         ax.set_ylabel("count (of 500)")
-        ax.set_title(f"dropout {eta:g}, {mask} mask", fontsize=9)
+        ax.set_title(f"dropout {eta:g}, {mask} mask (one draw)", fontsize=9)
         ax.legend(fontsize=7)
-        Hs = np.arange(1, 7)
-        for beta, color in ((2.0, "C0"), (3.0, "C1")):
-            thr = np.array([cv.threshold([1.0], beta, int(H), LAM, THETA) for H in Hs])
-            ax2.semilogy(Hs, thr, "-o", color=color, ms=3, label=f"Theorem 4, beta = {beta:g}")
-            ax2.semilogy(Hs, thr / rmax, "--", color=color, lw=1, label=f"divided by rho_max (beta = {beta:g})")
-        ax2.semilogy(list(empirical), list(empirical.values()), "k*", ms=9, label="empirical (beta = 3)")
-        ax2.set_xlabel("hidden layers H")
-        ax2.set_ylabel("threshold on sqrt(l) (max f = 1)")
-        ax2.set_title(f"lambda = {LAM:g}, theta = {THETA:g}", fontsize=9)
-        ax2.legend(fontsize=6)
+        ax2.hist(draws, bins=20, range=(0.3, 1.0), color="C1")
+        ax2.axvline(base, color="k", ls="--", label=f"no dropout: {base:.3f}")
+        ax2.set_xlabel("rho_max = sup over directions")
+        ax2.set_ylabel(f"mask draws (of {draws.size})")
+        ax2.set_title(f"rho_max from {draws.min():.3f} to {draws.max():.3f}", fontsize=9)
+        ax2.legend(fontsize=7)
         return fig
 
-    return Demo(draw, {"eta": [0.0, 0.2, 0.5, 0.8], "mask": ["per example", "per batch"]},
-                title="Dropout, rho and depth")
-
-
-# ------------------------------------------------------------------------------------------------ static figures
-@lru_cache(maxsize=1)
-def theorem4_data(n: int = 300, seed: int = 0):
-    """Points of U around the 2-4-1 teacher (beta = 3, N = 12) and lambda_min of Hess l_lambda there."""
-    t = cv.teacher((2, 4, 1), 12, 3.0, seed=0)
-    pts, deltas = cv.sample_U(t, LAM, THETA, n=n, seed=seed)
-    lam_min = np.array([np.linalg.eigvalsh(cv.loss_derivatives(w, t.X, t.F, t.dims, LAM)[2])[0] for w in pts])
-    sq = np.array([np.sqrt(float(cv.loss(w, t.X, t.F, t.dims))) for w in pts])
-    radial = np.array([cv.radial_derivative(w, t.X, t.F, t.dims, LAM) / (2 * LAM * w @ w) for w in pts])
-    return t, pts, deltas, lam_min, sq, radial
-
-
-def theorem4_figure():
-    """Theorem 4 reproduced: lambda_min of Hess l_lambda at sampled points of U against sqrt(l) / threshold, with
-    the paper's bound theta and the corrected lambda + theta (erratum E6)."""
-    t, pts, _, lam_min, sq, _ = theorem4_data()
-    thr = cv.threshold(t.F, t.beta, t.H, LAM, THETA)
-    fig, ax = plotting.figure(width=5.6, height=3.4)
-    ax.scatter(sq / thr, lam_min, s=10, color="C0", label=f"{len(pts)} sampled points of U")
-    ax.axhline(THETA, color="k", ls="--", lw=1, label=f"theta = {THETA:g} (Theorem 4 as printed)")
-    ax.axhline(LAM + THETA, color="C3", lw=1, label=f"lambda + theta = {LAM + THETA:g} (with 2 lambda, E6)")
-    ratio = np.geomspace(sq.min() / thr, 1.0, 50)
-    ax.plot(ratio, 2 * LAM - (LAM - THETA) * ratio, color="C2", lw=1,
-            label="Lemma 9 with rho <= 1: 2 lambda - 2 M sqrt(l)")
-    ax.set_xscale("log")
-    ax.set_ylim(0, 1.1 * max(lam_min.max(), 2 * LAM))
-    ax.set_xlabel("sqrt(l(W)) / threshold (lambda - theta)/(2M)")
-    ax.set_ylabel("smallest eigenvalue of Hess l_lambda")
-    ax.set_title(f"2-4-1 teacher, N = 12, beta = {t.beta:g}, lambda = {LAM:g}, theta = {THETA:g}", fontsize=9)
-    ax.legend(fontsize=7, loc="lower left")
-    return fig
-
-
-@lru_cache(maxsize=1)
-def minimiser_data():
-    """Damped-Newton minimisers of l_lambda from the 2-4-1 teacher for three lambdas: (lambda, sqrt(l)/threshold,
-    lambda_min Hess l_lambda, gradient norm)."""
-    t = cv.teacher((2, 4, 1), 12, 3.0, seed=0)
-    rows = []
-    for lam in (0.02, 0.005, 0.0005):
-        w, gnorm, _ = cv.minimize(t.w, t.X, t.F, t.dims, lam)
-        sq = np.sqrt(float(cv.loss(w, t.X, t.F, t.dims)))
-        lmin = np.linalg.eigvalsh(cv.loss_derivatives(w, t.X, t.F, t.dims, lam)[2])[0]
-        rows.append((lam, sq / cv.threshold(t.F, t.beta, t.H, lam, lam / 2), lmin, gnorm))
-    return rows
-
-
-def e12_figure():
-    """Erratum E12: the normalised radial derivative <grad l_lambda, W>/(2 lambda ||W||^2) at the sampled points of U
-    (all close to 1, never 0), and where the minimisers of l_lambda are relative to the threshold."""
-    t, pts, _, _, sq, radial = theorem4_data()
-    thr = cv.threshold(t.F, t.beta, t.H, LAM, THETA)
-    fig, (ax, ax2) = plotting.figure(ncols=2, width=3.8, height=3.2)
-    ax.scatter(sq / thr, radial, s=10, color="C0")
-    ax.axhline(1, color="0.5", lw=0.5)
-    ax.set_xscale("log")
-    ax.set_ylim(0, 1.1)
-    ax.set_xlabel("sqrt(l) / threshold at points of U")
-    ax.set_ylabel("<grad l_lambda, W> / (2 lambda ||W||^2)")
-    ax.set_title("radial derivative on U: > 0 everywhere", fontsize=9)
-    rows = minimiser_data()
-    ax2.bar([f"{lam:g}" for lam, *_ in rows], [r for _, r, *_ in rows], color="C1")
-    ax2.axhline(1, color="k", ls="--", lw=1, label="threshold (edge of U_3)")
-    ax2.set_yscale("log")
-    ax2.set_xlabel("lambda (theta = lambda / 2)")
-    ax2.set_ylabel("sqrt(l) / threshold at the minimiser")
-    ax2.set_title("minimisers of l_lambda lie outside U", fontsize=9)
-    ax2.legend(fontsize=7)
-    return fig
-
-
-def depth_figure():
-    """Consequence 2: Theorem 4's threshold on sqrt(l) against depth (max f = 1, lambda = 0.1, theta = 0.05), a
-    geometric decay by the factor beta per hidden layer (the table of the chapter's depth figure)."""
-    fig, ax = plotting.figure(width=5.0, height=3.2)
-    Hs = np.arange(1, 7)
-    for beta in (2.0, 3.0, 5.0):
-        ax.semilogy(Hs, [cv.threshold([1.0], beta, int(H), 0.1, 0.05) for H in Hs], "-o", ms=3,
-                    label=f"beta = {beta:g}")
-    ax.set_xlabel("hidden layers H")
-    ax.set_ylabel("threshold on sqrt(l)")
-    ax.set_title("(lambda - theta) / (2 (3/2 max f + beta^(H+2)))", fontsize=9)
-    ax.legend(fontsize=8)
-    return fig
+    return Demo(draw, {"eta": list(DROPOUT_ETAS), "mask": ["per example", "per batch"]},
+                title="Dropout and Lemma 9's factor rho")

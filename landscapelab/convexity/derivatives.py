@@ -32,7 +32,20 @@ def _layout(dims):
 
 def backprop_gradient(a, weights) -> np.ndarray:
     """``dy/dW`` by backpropagation (flat, in the order of :func:`flatten`): ``dy/dW_l[j, k] = h_l[j] delta_(l+1)[k]``.
-    An oracle independent of the determinant formula."""
+    An oracle independent of the determinant formula.
+
+    Parameters
+    ----------
+    a : array_like (n_0,)
+        One input.
+    weights : list of arrays
+        ``[W_0, ..., W_H]`` in the paper's layout, ``W_k`` of shape ``(n_k, n_(k+1))``.
+
+    Returns
+    -------
+    ndarray (m,)
+        ``dy/dW`` in the order of :func:`flatten`.
+    """
     dims = _dims_of(weights)
     a = as_float_array(a, "a", shape=(dims[0],))
     hs, ss = [a], []
@@ -73,7 +86,10 @@ def _batched_quantities(Wb, X, dims, mask=True):
 
     Returns y (G, N), gradients of y (G, N, m), Hessians of y (G, N, m, m), the active-edge masks (G, N, m) and the
     switches (G, N, sum(dims)). ``mask=False`` leaves out the switch mask of the Hessian (wrong, erratum E13).
-    Where y = 0 (dead output: A is singular), y vanishes near the point and both derivatives are 0.
+    Where y = 0 (dead output: A is singular), y vanishes near the point and both derivatives are 0. Where y > 0
+    but ``A`` is singular in floating point (y at the rounding level of its path terms), a ``ValueError`` says so:
+    derivatives through ``A^{-1}`` carry a relative error of about ``1e-16 * sum|path terms| / y`` (see
+    :mod:`landscapelab.convexity.accuracy`), and there they would carry no correct digit.
     """
     G, N = Wb.shape[0], X.shape[0]
     H = len(dims) - 2
@@ -91,7 +107,16 @@ def _batched_quantities(Wb, X, dims, mask=True):
     Hy = np.zeros((G, N, m, m))
     live = y != 0.0
     if live.any():
-        Ainv = np.linalg.inv(A[live])
+        try:
+            Ainv = np.linalg.inv(A[live])
+        except np.linalg.LinAlgError:
+            flat = np.flatnonzero(live.ravel())
+            bad = next(k for k in flat if np.linalg.matrix_rank(A.reshape(-1, n, n)[k]) < n)
+            point, example = divmod(int(bad), N)
+            raise ValueError(f"w: A(a_i, W) is singular in floating point for input {example} (weight vector "
+                             f"{point}) although y = {y.ravel()[bad]:.3g} > 0: the output is at the rounding level "
+                             "of its path terms, and derivatives through A^{-1} have no correct digit there; "
+                             "use backprop_gradient") from None
         P = Ainv[:, c[:, None], r[None, :]]                   # P[p, q] = (A^{-1})[c_p, r_q]
         d = np.einsum("kpp->kp", P)
         yl = y[live]
@@ -111,7 +136,23 @@ def y_derivatives(a, weights, mask: bool = True):
     needed) and ``d2y/dw_p dw_q = y [(A^{-1})[c_p, r_p] (A^{-1})[c_q, r_q] - (A^{-1})[c_p, r_q] (A^{-1})[c_q, r_p]]
     mask_p mask_q``, where ``mask_p = 1`` when edge p is active. The mask is mandatory (erratum E13);
     ``mask=False`` gives the wrong unmasked formula for comparison. The Hessian's diagonal is exactly 0 (y is
-    multi-affine in the weights)."""
+    multi-affine in the weights).
+
+    Parameters
+    ----------
+    a : array_like (n_0,)
+        One input.
+    weights : list of arrays
+        ``[W_0, ..., W_H]`` in the paper's layout, ``W_k`` of shape ``(n_k, n_(k+1))``.
+    mask : bool
+        Apply the switch mask (erratum E13); ``False`` gives the wrong unmasked formula, for comparison.
+
+    Returns
+    -------
+    y : float
+    gradient : ndarray (m,)
+    hessian : ndarray (m, m)
+    """
     dims = _dims_of(weights)
     a = as_float_array(a, "a", shape=(dims[0],))
     w = flatten(weights)
@@ -120,7 +161,25 @@ def y_derivatives(a, weights, mask: bool = True):
 
 
 def per_example_derivatives(w, X, dims, mask: bool = True):
-    """``(y, G, Hy)`` for every input: ``y`` of shape ``(N,)``, gradients ``(N, m)``, Hessians ``(N, m, m)``."""
+    """``(y, G, Hy)`` for every input: ``y`` of shape ``(N,)``, gradients ``(N, m)``, Hessians ``(N, m, m)``.
+
+    Parameters
+    ----------
+    w : array_like (m,)
+        Flat weights (``W_0, ..., W_H`` concatenated, each row-major).
+    X : array_like (N, n_0)
+        Inputs ``a_i``, one per row.
+    dims : sequence of int
+        Widths ``(n_0, n_1, ..., n_H, 1)``.
+    mask : bool
+        Apply the switch mask (erratum E13); ``False`` gives the wrong unmasked formula, for comparison.
+
+    Returns
+    -------
+    y : ndarray (N,)
+    gradients : ndarray (N, m)
+    hessians : ndarray (N, m, m)
+    """
     dims = check_dims(dims)
     X, _ = _data(X, None, dims)
     w = as_float_array(w, "w", shape=(n_weights(dims),))
@@ -131,7 +190,27 @@ def per_example_derivatives(w, X, dims, mask: bool = True):
 def loss_derivatives(w, X, F, dims, lam: float = 0.0):
     """``(l_lambda, gradient, Hessian)`` at ``w`` through ``A^{-1}``:
     ``grad = (2/N) sum_i e_i grad y_i + 2 lambda w`` and
-    ``Hess = (2/N) sum_i (grad y_i grad y_i^T + e_i Hess y_i) + 2 lambda I``."""
+    ``Hess = (2/N) sum_i (grad y_i grad y_i^T + e_i Hess y_i) + 2 lambda I``.
+
+    Parameters
+    ----------
+    w : array_like (m,)
+        Flat weights (``W_0, ..., W_H`` concatenated, each row-major).
+    X : array_like (N, n_0)
+        Inputs ``a_i``, one per row.
+    F : array_like (N,)
+        Targets ``f(a_i) > 0``.
+    dims : sequence of int
+        Widths ``(n_0, n_1, ..., n_H, 1)``.
+    lam : float
+        Weight decay ``lambda``.
+
+    Returns
+    -------
+    value : float
+    gradient : ndarray (m,)
+    hessian : ndarray (m, m)
+    """
     dims = check_dims(dims)
     X, F = _data(X, F, dims)
     lam = _real(lam, "lam", low=0.0)
@@ -148,7 +227,24 @@ def loss_derivatives(w, X, F, dims, lam: float = 0.0):
 def direction_matrix(a, weights, direction, mask: bool = True) -> np.ndarray:
     """The matrix ``X_i`` with ``A(a_i, W + tX) = A(a_i, W) + t X_i`` for small t (section 3.2): the blocks
     ``S_k X_k S_(k+1)`` in the positions of ``V_k``. ``direction`` is a flat weight vector. With ``mask=False`` the
-    unmasked blocks ``X_k`` (not the derivative of A, erratum E13)."""
+    unmasked blocks ``X_k`` (not the derivative of A, erratum E13).
+
+    Parameters
+    ----------
+    a : array_like (n_0,)
+        One input.
+    weights : list of arrays
+        ``[W_0, ..., W_H]`` in the paper's layout, ``W_k`` of shape ``(n_k, n_(k+1))``.
+    direction : array_like (m,)
+        A non-zero direction ``X`` in weight space (flat).
+    mask : bool
+        Apply the switch mask (erratum E13); ``False`` gives the wrong unmasked formula, for comparison.
+
+    Returns
+    -------
+    ndarray (n, n)
+        ``X_i``.
+    """
     dims = _dims_of(weights)
     a = as_float_array(a, "a", shape=(dims[0],))
     v = as_float_array(direction, "direction", shape=(n_weights(dims),))
@@ -162,7 +258,20 @@ def direction_matrix(a, weights, direction, mask: bool = True) -> np.ndarray:
 
 def jacobi_derivatives(A, Xm):
     """Lemma 5: ``(d/dt, d2/dt2) det(A + t X)`` at ``t = 0`` for invertible ``A``, i.e.
-    ``(det A tr M, det A (tr(M)^2 - tr(M^2)))`` with ``M = A^{-1} X`` (Jacobi's formula and its derivative)."""
+    ``(det A tr M, det A (tr(M)^2 - tr(M^2)))`` with ``M = A^{-1} X`` (Jacobi's formula and its derivative).
+
+    Parameters
+    ----------
+    A : array_like (n, n)
+        A square matrix.
+    Xm : array_like (n, n)
+        The perturbation ``X`` of Lemma 5.
+
+    Returns
+    -------
+    first, second : float
+        ``d/dt det(A + tX)`` and ``d2/dt2 det(A + tX)`` at ``t = 0``.
+    """
     A = as_float_array(A, "A", ndim=2)
     Xm = as_float_array(Xm, "Xm", shape=A.shape)
     d = kernels.det(A)
@@ -176,7 +285,26 @@ def jacobi_derivatives(A, Xm):
 def lemma6_derivatives(w, X, F, dims, direction):
     """Lemma 6: the first and second derivatives of ``t -> l(W + tX)`` at 0 from ``A_i``, ``X_i`` and
     ``M_i = A_i^{-1} X_i``: ``(2/N) sum e_i det A_i tr M_i`` and
-    ``(2/N) sum det(A_i)^2 tr(M_i)^2 + (2/N) sum e_i det A_i (tr(M_i)^2 - tr(M_i^2))``. Needs ``y_i != 0``."""
+    ``(2/N) sum det(A_i)^2 tr(M_i)^2 + (2/N) sum e_i det A_i (tr(M_i)^2 - tr(M_i^2))``. Needs ``y_i != 0``.
+
+    Parameters
+    ----------
+    w : array_like (m,)
+        Flat weights (``W_0, ..., W_H`` concatenated, each row-major).
+    X : array_like (N, n_0)
+        Inputs ``a_i``, one per row.
+    F : array_like (N,)
+        Targets ``f(a_i) > 0``.
+    dims : sequence of int
+        Widths ``(n_0, n_1, ..., n_H, 1)``.
+    direction : array_like (m,)
+        A non-zero direction ``X`` in weight space (flat).
+
+    Returns
+    -------
+    first, second : float
+        ``d/dt l(W + tX)`` and ``d2/dt2 l(W + tX)`` at ``t = 0``.
+    """
     dims = check_dims(dims)
     X, F = _data(X, F, dims)
     weights = unflatten(w, dims)
@@ -199,7 +327,22 @@ def lemma6_derivatives(w, X, F, dims, direction):
 # ------------------------------------------------------------------------------------------------ paths
 def active_paths(a, weights):
     """The input-to-output paths ``(j_0, ..., j_H)`` whose term ``a_(j_0) prod_k (V_k)[j_k, j_(k+1)]`` is non-zero,
-    with those terms (eq. 8), by brute force over all ``n_0 n_1 ... n_H`` paths."""
+    with those terms (eq. 8), by brute force over all ``n_0 n_1 ... n_H`` paths.
+
+    Parameters
+    ----------
+    a : array_like (n_0,)
+        One input.
+    weights : list of arrays
+        ``[W_0, ..., W_H]`` in the paper's layout, ``W_k`` of shape ``(n_k, n_(k+1))``.
+
+    Returns
+    -------
+    paths : list of tuple
+        The paths ``(j_0, ..., j_H)`` with a non-zero term.
+    terms : ndarray
+        Their terms ``a_(j_0) prod_(k=0..H) (V_k)[j_k, j_(k+1)]`` (erratum E4: ``H + 1`` weights per path).
+    """
     V = masked_weights(a, weights)
     a = np.asarray(a, dtype=float)
     paths, terms = [], []
@@ -215,7 +358,18 @@ def active_paths(a, weights):
 
 def leibniz_cycles(A):
     """The non-zero Leibniz terms of ``det A`` as cycle notation (1-based, as in the paper), with sign, raw product
-    and signed term: a list of ``(cycles, sign, product, term)``; fixed points are left out of ``cycles``."""
+    and signed term: a list of ``(cycles, sign, product, term)``; fixed points are left out of ``cycles``.
+
+    Parameters
+    ----------
+    A : array_like (n, n)
+        A square matrix.
+
+    Returns
+    -------
+    list of tuple
+        ``(cycles, sign, product, term)`` per non-zero term.
+    """
     perms, signs, products = kernels.leibniz_terms(A)
     out = []
     for perm, sign, prod in zip(perms, signs, products):
@@ -268,7 +422,17 @@ class Objective:
         return f"convexity.objective(N={self.X.shape[0]}, dims={self.dims}, lam={self.lam})"
 
     def derivatives(self, w):
-        """``(value, gradient, Hessian)`` at ``w`` (:func:`loss_derivatives`), cached for the last point."""
+        """``(value, gradient, Hessian)`` at ``w`` (:func:`loss_derivatives`), cached for the last point.
+
+        Parameters
+        ----------
+        w : array (m,)
+            The flat weights.
+
+        Returns
+        -------
+        (float, ndarray (m,), ndarray (m, m))
+        """
         w = as_float_array(w, "w", shape=(n_weights(self.dims),))
         if self._point is None or not np.array_equal(self._point, w):
             self._derivatives = loss_derivatives(w, self.X, self.F, self.dims, self.lam)
@@ -276,15 +440,47 @@ class Objective:
         return self._derivatives
 
     def value(self, w) -> float:
-        """The loss as a float."""
+        """The loss as a float.
+
+        Parameters
+        ----------
+        w : array (m,)
+            The flat weights.
+
+        Returns
+        -------
+        float
+        """
         return self.derivatives(w)[0]
 
     def gradient(self, w) -> np.ndarray:
-        """Exact gradient, shape ``(P,)``."""
+        """Exact gradient.
+
+        Parameters
+        ----------
+        w : array (m,)
+            The flat weights.
+
+        Returns
+        -------
+        ndarray (m,)
+        """
         return self.derivatives(w)[1].copy()
 
     def hvp(self, w, v) -> np.ndarray:
-        """Exact Hessian products for one direction ``(P,)`` or a block ``(k, P)``."""
+        """Exact Hessian products.
+
+        Parameters
+        ----------
+        w : array (m,)
+            The flat weights.
+        v : array (m,) or (k, m)
+            One direction or a block of directions (rows).
+
+        Returns
+        -------
+        ndarray, the shape of ``v``
+        """
         hess = self.derivatives(w)[2]
         v = as_float_array(v, "v")
         if v.ndim not in (1, 2) or v.shape[-1] != hess.shape[0]:

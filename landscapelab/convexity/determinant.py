@@ -36,9 +36,9 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
-from numba import njit
+from .._numba import njit
 
-from ..kernels.determinant import _all_finite
+from ..kernels.determinant import _all_finite, _is_complex
 from .._validate import as_float_array, choice, positive_int
 
 __all__ = ["milne_matrix", "milne_det", "c_matrix", "c_core_matrix", "c_core_kappa", "CORNERS"]
@@ -49,13 +49,21 @@ CORNERS = ("corrected", "paper")
 
 
 
+def _real_only(value, name):
+    """Refuse complex numbers: the ReLU switches compare pre-activations with 0, which needs real numbers."""
+    if _is_complex(value):
+        raise TypeError(f"{name}: expected real numbers (the ReLU switches need an order), got complex values")
+
+
 def _as_matrix(W, name):
     """Light-weight conversion (no finiteness check; the caller checks all weights at once)."""
+    _real_only(W, name)
     return as_float_array(W, name, ndim=2, finite=False)
 
 
 def _check_network(a, weights):
     """Validate (a, weights) in Milne's layout; return (a, flat weights, dims) with dims = (n_0, ..., n_H, 1)."""
+    _real_only(a, "a")
     a = as_float_array(a, "a", ndim=1)
     if a.size == 0:
         raise ValueError("a: expected a non-empty input vector, got shape (0,)")
@@ -266,7 +274,22 @@ def milne_matrix(a, weights, corner: str = "corrected") -> np.ndarray:
 def milne_det(a, weights, corner: str = "corrected") -> float:
     """``det A(a, W)`` from the block structure (Laplace expansion, Schur complement, block back-substitution) in
     O(number of weights) instead of O(n^3); equal to the forward pass ``y(a, W)`` (to rounding) with the
-    corrected corner, and to ``-y`` with ``corner="paper"``."""
+    corrected corner, and to ``-y`` with ``corner="paper"``.
+
+    Parameters
+    ----------
+    a : array_like (n_0,)
+        One input.
+    weights : list of arrays
+        ``[W_0, ..., W_H]`` in the paper's layout, ``W_k`` of shape ``(n_k, n_(k+1))``.
+    corner : {"corrected", "paper"}
+        The corner ``(-1)^H`` (``det A = y``) or the printed ``(-1)^(H+1)`` (``det A = -y``, erratum E1).
+
+    Returns
+    -------
+    float
+        ``det A(a, W)``: ``y`` with the corrected corner, ``-y`` with the printed one.
+    """
     a, w, dims = _check_network(a, weights)
     H = dims.size - 2
     total = int(dims.sum())
@@ -298,6 +321,24 @@ def c_core_matrix(a, weights, beta, corner: str = "corrected", gamma=None) -> np
 
     ``corner="paper"`` with ``gamma=beta`` gives the paper's literal signs, for which ``det C_core / kappa`` is
     ``beta^(H+2) - y`` when H is even.
+
+    Parameters
+    ----------
+    a : array_like (n_0,)
+        One input.
+    weights : list of arrays
+        ``[W_0, ..., W_H]`` in the paper's layout, ``W_k`` of shape ``(n_k, n_(k+1))``.
+    beta : float
+        Lemma 9's ``beta > 1`` (with ``||a_i||_1 <= beta - 1``).
+    corner : {"corrected", "paper"}
+        The corner ``(-1)^H`` (``det A = y``) or the printed ``(-1)^(H+1)`` (``det A = -y``, erratum E1).
+    gamma : float, optional
+        The bottom-right entry; by default ``(-1)^(H+1) beta`` (erratum E5).
+
+    Returns
+    -------
+    ndarray (n, n)
+        ``C_core``.
     """
     a, w, dims, H, beta, c, gamma = _c_parts(a, weights, beta, corner, gamma)
     total = int(dims.sum())
@@ -310,7 +351,20 @@ def c_core_matrix(a, weights, beta, corner: str = "corrected", gamma=None) -> np
 
 
 def c_core_kappa(weights, beta) -> float:
-    """``kappa = beta^(sum_(k=0..H) (n_k - 1))``, the factor in ``det C_core = kappa (y + beta^(H+2))``."""
+    """``kappa = beta^(sum_(k=0..H) (n_k - 1))``, the factor in ``det C_core = kappa (y + beta^(H+2))``.
+
+    Parameters
+    ----------
+    weights : list of arrays
+        ``[W_0, ..., W_H]`` in the paper's layout, ``W_k`` of shape ``(n_k, n_(k+1))``.
+    beta : float
+        Lemma 9's ``beta > 1`` (with ``||a_i||_1 <= beta - 1``).
+
+    Returns
+    -------
+    float
+        ``kappa``.
+    """
     if isinstance(weights, np.ndarray) or not isinstance(weights, Sequence) or len(weights) == 0:
         raise TypeError(f"weights: expected a non-empty list of 2-D arrays, got {type(weights).__name__}")
     beta = _check_beta(beta)
@@ -328,6 +382,26 @@ def c_matrix(a, weights, beta, pad: int, corner: str = "corrected", gamma=None) 
     ``alpha_k`` exactly, and ``sigma_min = beta^((1 - n_max)/pad)`` on U_1
     (derived in the book's convexity chapter): the limit
     ``pad -> infinity`` of the paper's proof of Lemma 9.
+
+    Parameters
+    ----------
+    a : array_like (n_0,)
+        One input.
+    weights : list of arrays
+        ``[W_0, ..., W_H]`` in the paper's layout, ``W_k`` of shape ``(n_k, n_(k+1))``.
+    beta : float
+        Lemma 9's ``beta > 1`` (with ``||a_i||_1 <= beta - 1``).
+    pad : int
+        Number ``d >= 1`` of zero neurons added to each layer (Lemma 8).
+    corner : {"corrected", "paper"}
+        The corner ``(-1)^H`` (``det A = y``) or the printed ``(-1)^(H+1)`` (``det A = -y``, erratum E1).
+    gamma : float, optional
+        The bottom-right entry; by default ``(-1)^(H+1) beta`` (erratum E5).
+
+    Returns
+    -------
+    ndarray (n + pad (H + 1), n + pad (H + 1))
+        The matrix ``C`` of the widened network.
     """
     a, w, dims, H, beta, c, gamma = _c_parts(a, weights, beta, corner, gamma)
     pad = positive_int(pad, "pad")

@@ -10,7 +10,38 @@ from .derivatives import _batched_quantities
 from .network import _real, unflatten
 from .region import Teacher, max_norm_1, threshold
 
-__all__ = ["weight_slice"]
+__all__ = ["weight_slice", "radial_plane"]
+
+
+def radial_plane(w, seed: int = 0) -> np.ndarray:
+    """Two orthonormal directions: ``D_1 = W / ||W||`` (the radial direction) and a random ``D_2`` orthogonal to it.
+
+    The plane ``W + s D_1 + u D_2`` then contains the whole ray from ``W = 0`` through ``W``: every point of it is
+    ``(||W|| + s) D_1 + u D_2``, so the projection of a gradient onto the plane has the same inner product with the
+    point as the gradient itself, and the radial derivative of erratum E12 can be read off the arrows. The
+    activation regions of a bias-free network are cones (``y(a, cW) = c^(H+1) y(a, W)`` with unchanged switches for
+    ``c > 0``), so in this plane they are sectors with apex ``W = 0`` (at ``s = -||W||``).
+
+    Parameters
+    ----------
+    w : array_like (m,)
+        A non-zero flat weight vector.
+    seed : int
+        Seed of ``numpy.random.default_rng`` for ``D_2``.
+
+    Returns
+    -------
+    ndarray (2, m)
+        ``[D_1, D_2]``.
+    """
+    w = as_float_array(w, "w", ndim=1)
+    norm = float(np.linalg.norm(w))
+    if norm == 0.0:
+        raise ValueError("w: expected a non-zero weight vector")
+    d1 = w / norm
+    z = np.random.default_rng(seed).standard_normal(w.size)
+    z -= (z @ d1) * d1
+    return np.array([d1, z / np.linalg.norm(z)])
 
 
 # ------------------------------------------------------------------------------------------------ 2-D slice
@@ -19,7 +50,30 @@ def weight_slice(t: Teacher, extent: float, grid: int = 41, lam: float = 0.05, t
     """The plane ``W* + s D_1 + u D_2`` (``|s|, |u| <= extent``, unit orthogonal random directions) sampled on a
     ``grid x grid`` lattice: activation-region labels, ``l``, ``lambda_min`` of ``Hess l``, membership of ``U``
     and the projected negative gradient of ``l_lambda`` (dictionary of arrays of shape ``(grid, grid)``).
-    ``lambda_min Hess l_lambda = lambda_min Hess l + 2 lambda`` for any ``lambda``."""
+    ``lambda_min Hess l_lambda = lambda_min Hess l + 2 lambda`` for any ``lambda``.
+
+    Parameters
+    ----------
+    t : Teacher
+        A zero-loss teacher (:func:`teacher`).
+    extent : float
+        Half-width of the square in weight units.
+    grid : int
+        Points per side.
+    lam : float
+        Weight decay ``lambda``.
+    theta : float
+        Theorem 4's ``theta`` in ``(0, lambda)``.
+    seed : int
+        Seed of ``numpy.random.default_rng``.
+    directions : array_like (2, m), optional
+        ``D_1, D_2`` (default: random orthonormal, from ``seed``; see :func:`radial_plane`).
+
+    Returns
+    -------
+    dict
+        Arrays of shape ``(grid, grid)`` and the directions, threshold and extent.
+    """
     if not isinstance(t, Teacher):
         raise TypeError(f"t: expected a Teacher, got {type(t).__name__}")
     extent = _real(extent, "extent", low=0.0, low_open=True)

@@ -18,7 +18,26 @@ __all__ = ["radial_derivative", "e12_lower_bound", "minimize", "rescaling_direct
 # ------------------------------------------------------------------------------------------------ E12, minimisers
 def radial_derivative(w, X, F, dims, lam) -> float:
     """``d/dt l_lambda((1 + t) W)`` at 0, i.e. ``<grad l_lambda, W>``. The network is positively homogeneous of
-    degree ``H + 1``, so this equals ``(2 (H+1)/N) sum_i e_i y_i + 2 lambda ||W||^2`` at every point."""
+    degree ``H + 1``, so this equals ``(2 (H+1)/N) sum_i e_i y_i + 2 lambda ||W||^2`` at every point.
+
+    Parameters
+    ----------
+    w : array_like (m,)
+        Flat weights (``W_0, ..., W_H`` concatenated, each row-major).
+    X : array_like (N, n_0)
+        Inputs ``a_i``, one per row.
+    F : array_like (N,)
+        Targets ``f(a_i) > 0``.
+    dims : sequence of int
+        Widths ``(n_0, n_1, ..., n_H, 1)``.
+    lam : float
+        Weight decay ``lambda``.
+
+    Returns
+    -------
+    float
+        ``<grad l_lambda(W), W>``.
+    """
     dims = check_dims(dims)
     X, F = _data(X, F, dims)
     lam = _real(lam, "lam", low=0.0)
@@ -31,7 +50,26 @@ def radial_derivative(w, X, F, dims, lam) -> float:
 def e12_lower_bound(w, F, dims, beta, lam) -> float:
     """A bound derived in the book (erratum E12): on ``U``, the radial derivative is at least
     ``2 lambda ||W||^2 (1 - (H+1)(beta-1)^H / (4M))``, which is positive for every ``H >= 1``; so ``U`` holds no
-    critical point of ``l_lambda`` (erratum E12)."""
+    critical point of ``l_lambda`` (erratum E12).
+
+    Parameters
+    ----------
+    w : array_like (m,)
+        Flat weights (``W_0, ..., W_H`` concatenated, each row-major).
+    F : array_like (N,)
+        Targets ``f(a_i) > 0``.
+    dims : sequence of int
+        Widths ``(n_0, n_1, ..., n_H, 1)``.
+    beta : float
+        Lemma 9's ``beta > 1`` (with ``||a_i||_1 <= beta - 1``).
+    lam : float
+        Weight decay ``lambda``.
+
+    Returns
+    -------
+    float
+        The lower bound.
+    """
     dims = check_dims(dims)
     w = as_float_array(w, "w", shape=(n_weights(dims),))
     F = as_float_array(F, "F", ndim=1)
@@ -42,7 +80,31 @@ def e12_lower_bound(w, F, dims, beta, lam) -> float:
 
 def minimize(w0, X, F, dims, lam, tol: float = 1e-12, max_steps: int = 200):
     """Damped Newton for ``l_lambda`` from ``w0`` (Levenberg-style damping plus backtracking), within the
-    activation region structure of the ReLU net. Returns ``(w, gradient norm, steps)``."""
+    activation region structure of the ReLU net. Returns ``(w, gradient norm, steps)``.
+
+    Parameters
+    ----------
+    w0 : array_like (m,)
+        Starting point (flat weights).
+    X : array_like (N, n_0)
+        Inputs ``a_i``, one per row.
+    F : array_like (N,)
+        Targets ``f(a_i) > 0``.
+    dims : sequence of int
+        Widths ``(n_0, n_1, ..., n_H, 1)``.
+    lam : float
+        Weight decay ``lambda``.
+    tol : float
+        Stop when the gradient norm is at most this.
+    max_steps : int
+        Largest number of Newton steps.
+
+    Returns
+    -------
+    w : ndarray (m,)
+    gradient_norm : float
+    steps : int
+    """
     dims = check_dims(dims)
     X, F = _data(X, F, dims)
     lam = _real(lam, "lam", low=0.0)
@@ -74,7 +136,19 @@ def minimize(w0, X, F, dims, lam, tol: float = 1e-12, max_steps: int = 200):
 
 def rescaling_directions(w, dims) -> np.ndarray:
     """For each hidden neuron, the tangent of the rescaling ``W_(l-1)[:, j] c, W_l[j, :] / c`` at ``c = 1``:
-    ``(W_(l-1)[:, j], -W_l[j, :])`` in flat coordinates; ``y`` is constant along it. Shape ``(#hidden, m)``."""
+    ``(W_(l-1)[:, j], -W_l[j, :])`` in flat coordinates; ``y`` is constant along it. Shape ``(#hidden, m)``.
+
+    Parameters
+    ----------
+    w : array_like (m,)
+        Flat weights (``W_0, ..., W_H`` concatenated, each row-major).
+    dims : sequence of int
+        Widths ``(n_0, n_1, ..., n_H, 1)``.
+
+    Returns
+    -------
+    ndarray (number of hidden neurons, m)
+    """
     dims = check_dims(dims)
     weights = unflatten(as_float_array(w, "w", shape=(n_weights(dims),)), dims)
     offs = np.concatenate([[0], np.cumsum([p * q for p, q in zip(dims[:-1], dims[1:])])])
@@ -95,7 +169,24 @@ def rescaling_directions(w, dims) -> np.ndarray:
 def aligned_pairs(w, X, dims, tol: float = 1e-9) -> list:
     """Pairs ``(j, k)`` of hidden neurons of a one-hidden-layer net with the same activation pattern on the data
     and parallel incoming weights (cosine > 1 - tol). Such a pair computes ``(v_j ||u_j|| + v_k ||u_k||)
-    relu(d . a)`` on the data, so only the sum of their contributions matters (see :func:`split_family`)."""
+    relu(d . a)`` on the data, so only the sum of their contributions matters (see :func:`split_family`).
+
+    Parameters
+    ----------
+    w : array_like (m,)
+        Flat weights (``W_0, ..., W_H`` concatenated, each row-major).
+    X : array_like (N, n_0)
+        Inputs ``a_i``, one per row.
+    dims : sequence of int
+        Widths ``(n_0, n_1, ..., n_H, 1)``.
+    tol : float
+        Tolerance on ``1 - cosine``.
+
+    Returns
+    -------
+    list of tuple
+        Pairs ``(j, k)``, ``j < k``.
+    """
     dims = check_dims(dims)
     if len(dims) != 3:
         raise ValueError(f"dims: aligned_pairs is for one hidden layer (n_0, n_1, 1), got {dims}")
@@ -118,7 +209,25 @@ def split_family(w, dims, j: int, k: int, count: int = 9, span=None) -> np.ndarr
     ``q_j = Q cos^2 phi``, ``q_k = Q sin^2 phi``. Along the family the outputs on the data (the neurons share their
     activation pattern) and ``||W||^2 = 2 (|q_j| + |q_k|) + rest`` are constant, so ``l_lambda`` is constant. ``phi``
     runs over ``[0.1, pi/2 - 0.1]`` or, with ``span``, over ``phi_0 +- span`` around the given point.
-    Returns ``(count, m)``."""
+    Returns ``(count, m)``.
+
+    Parameters
+    ----------
+    w : array_like (m,)
+        Flat weights (``W_0, ..., W_H`` concatenated, each row-major).
+    dims : sequence of int
+        Widths ``(n_0, n_1, ..., n_H, 1)``.
+    j, k : int
+        The two aligned hidden neurons (:func:`aligned_pairs`).
+    count : int
+        Number of members.
+    span : float, optional
+        Half-width in ``phi`` around the given point (default: the whole range).
+
+    Returns
+    -------
+    ndarray (count, m)
+    """
     dims = check_dims(dims)
     if len(dims) != 3:
         raise ValueError(f"dims: split_family is for one hidden layer (n_0, n_1, 1), got {dims}")

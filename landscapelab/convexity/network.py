@@ -17,7 +17,18 @@ __all__ = ["check_dims", "n_weights", "flatten", "unflatten", "relu_output", "ou
 
 # ------------------------------------------------------------------------------------------------ shapes
 def check_dims(dims) -> tuple:
-    """Validate the widths ``(n_0, n_1, ..., n_H, 1)`` (at least one weight matrix, scalar output)."""
+    """Validate the widths ``(n_0, n_1, ..., n_H, 1)`` (at least one weight matrix, scalar output).
+
+    Parameters
+    ----------
+    dims : sequence of int
+        Widths ``(n_0, n_1, ..., n_H, 1)``.
+
+    Returns
+    -------
+    tuple of int
+        The validated widths.
+    """
     if isinstance(dims, (str, bytes)) or not isinstance(dims, (Sequence, np.ndarray)):
         raise TypeError(f"dims: expected a sequence of positive integers (n_0, ..., n_H, 1), got "
                         f"{type(dims).__name__}")
@@ -29,7 +40,18 @@ def check_dims(dims) -> tuple:
 
 
 def n_weights(dims) -> int:
-    """``m = sum_k n_k n_(k+1)``, the number of weights."""
+    """``m = sum_k n_k n_(k+1)``, the number of weights.
+
+    Parameters
+    ----------
+    dims : sequence of int
+        Widths ``(n_0, n_1, ..., n_H, 1)``.
+
+    Returns
+    -------
+    int
+        ``m = sum_k n_k n_(k+1)``.
+    """
     dims = check_dims(dims)
     return int(sum(p * q for p, q in zip(dims[:-1], dims[1:])))
 
@@ -50,14 +72,38 @@ def _dims_of(weights) -> tuple:
 
 
 def flatten(weights) -> np.ndarray:
-    """The flat weight vector: ``W_0, ..., W_H`` concatenated, each row-major."""
+    """The flat weight vector: ``W_0, ..., W_H`` concatenated, each row-major.
+
+    Parameters
+    ----------
+    weights : list of arrays
+        ``[W_0, ..., W_H]`` in the paper's layout, ``W_k`` of shape ``(n_k, n_(k+1))``.
+
+    Returns
+    -------
+    ndarray (m,)
+        The flat weight vector.
+    """
     _dims_of(weights)
     return np.concatenate([as_float_array(W, f"weights[{k}]", ndim=2).ravel() for k, W in enumerate(weights)])
 
 
 def unflatten(w, dims) -> list:
     """The list ``[W_0, ..., W_H]`` (``W_k`` of shape ``(n_k, n_(k+1))``) from the flat vector ``w``
-    (autograd boxes pass through, so that functions of the flat vector stay differentiable)."""
+    (autograd boxes pass through, so that functions of the flat vector stay differentiable).
+
+    Parameters
+    ----------
+    w : array_like (m,)
+        Flat weights (``W_0, ..., W_H`` concatenated, each row-major).
+    dims : sequence of int
+        Widths ``(n_0, n_1, ..., n_H, 1)``.
+
+    Returns
+    -------
+    list of arrays
+        ``[W_0, ..., W_H]`` (views of ``w``; autograd boxes pass through).
+    """
     dims = check_dims(dims)
     m = n_weights(dims)
     w = as_float_array(w, "w", shape=(m,))
@@ -111,7 +157,20 @@ def _relu(z):
 
 def outputs(X, weights):
     """``y(a_i, W)`` for every row ``a_i`` of ``X`` (eq. 1), shape ``(N,)``; autograd-differentiable in the
-    weights (the ReLU has derivative 0 at 0, matching the switches of eq. 2)."""
+    weights (the ReLU has derivative 0 at 0, matching the switches of eq. 2).
+
+    Parameters
+    ----------
+    X : array_like (N, n_0)
+        Inputs ``a_i``, one per row.
+    weights : list of arrays
+        ``[W_0, ..., W_H]`` in the paper's layout, ``W_k`` of shape ``(n_k, n_(k+1))``.
+
+    Returns
+    -------
+    ndarray (N,)
+        ``y(a_i, W)`` for every row of ``X``.
+    """
     dims = _dims_of(weights)
     X, _ = _data(X, None, dims)
     h = X
@@ -121,13 +180,39 @@ def outputs(X, weights):
 
 
 def relu_output(a, weights):
-    """Milne's eq. 1 for one input ``a`` of shape ``(n_0,)``: a float (or an autograd box)."""
+    """Milne's eq. 1 for one input ``a`` of shape ``(n_0,)``: a float (or an autograd box).
+
+    Parameters
+    ----------
+    a : array_like (n_0,)
+        One input.
+    weights : list of arrays
+        ``[W_0, ..., W_H]`` in the paper's layout, ``W_k`` of shape ``(n_k, n_(k+1))``.
+
+    Returns
+    -------
+    float
+        ``y(a, W)`` (an autograd box when differentiated).
+    """
     a = as_float_array(a, "a", ndim=1)
     return outputs(anp.reshape(a, (1, -1)), weights)[0]
 
 
 def pre_activations(X, weights) -> list:
-    """The pre-activations ``z_k = W_(k-1)^T h_(k-1)`` of layers ``1..H+1``, each of shape ``(N, n_k)``."""
+    """The pre-activations ``z_k = W_(k-1)^T h_(k-1)`` of layers ``1..H+1``, each of shape ``(N, n_k)``.
+
+    Parameters
+    ----------
+    X : array_like (N, n_0)
+        Inputs ``a_i``, one per row.
+    weights : list of arrays
+        ``[W_0, ..., W_H]`` in the paper's layout, ``W_k`` of shape ``(n_k, n_(k+1))``.
+
+    Returns
+    -------
+    list of ndarray
+        ``z_k`` of shape ``(N, n_k)`` for layers ``k = 1..H+1``.
+    """
     dims = _dims_of(weights)
     X, _ = _data(X, None, dims)
     h, zs = X, []
@@ -140,7 +225,20 @@ def pre_activations(X, weights) -> list:
 
 def switches(a, weights) -> list:
     """The switches of eq. 2 as 0/1 vectors ``[s_0, s_1, ..., s_(H+1)]`` (``s_0`` all ones, ``s_(H+1)`` the output
-    switch)."""
+    switch).
+
+    Parameters
+    ----------
+    a : array_like (n_0,)
+        One input.
+    weights : list of arrays
+        ``[W_0, ..., W_H]`` in the paper's layout, ``W_k`` of shape ``(n_k, n_(k+1))``.
+
+    Returns
+    -------
+    list of ndarray
+        The 0/1 switch vectors ``s_0, ..., s_(H+1)``.
+    """
     a = as_float_array(a, "a", ndim=1)
     zs = pre_activations(a[None, :], weights)
     return [np.ones(a.size)] + [(z[0] > 0).astype(float) for z in zs]
@@ -148,21 +246,66 @@ def switches(a, weights) -> list:
 
 def masked_weights(a, weights) -> list:
     """``V_k = S_k W_k S_(k+1)`` (the paper's ``V_i``, with the order corrected, erratum E3), so that
-    ``y = a^T V_0 V_1 ... V_H``."""
+    ``y = a^T V_0 V_1 ... V_H``.
+
+    Parameters
+    ----------
+    a : array_like (n_0,)
+        One input.
+    weights : list of arrays
+        ``[W_0, ..., W_H]`` in the paper's layout, ``W_k`` of shape ``(n_k, n_(k+1))``.
+
+    Returns
+    -------
+    list of ndarray
+        ``V_k`` of shape ``(n_k, n_(k+1))``.
+    """
     s = switches(a, weights)
     return [s[k][:, None] * np.asarray(W, dtype=float) * s[k + 1][None, :] for k, W in enumerate(weights)]
 
 
 def is_differentiable(w, X, dims, margin: float = 0.0) -> bool:
     """Whether every pre-activation (hidden and output) on every input has ``|z| > margin``: then the switches are
-    locally constant and ``l`` is smooth near ``w`` (the paper's "differentiable point")."""
+    locally constant and ``l`` is smooth near ``w`` (the paper's "differentiable point").
+
+    Parameters
+    ----------
+    w : array_like (m,)
+        Flat weights (``W_0, ..., W_H`` concatenated, each row-major).
+    X : array_like (N, n_0)
+        Inputs ``a_i``, one per row.
+    dims : sequence of int
+        Widths ``(n_0, n_1, ..., n_H, 1)``.
+    margin : float
+        Required ``|z|`` of every pre-activation.
+
+    Returns
+    -------
+    bool
+    """
     dims = check_dims(dims)
     zs = pre_activations(X, unflatten(w, dims))
     return bool(all(np.all(np.abs(z) > margin) for z in zs))
 
 
 def same_region(w1, w2, X, dims) -> bool:
-    """Whether two weight vectors give the same switches on every input (the same piece ``B_i`` of Theorem 4)."""
+    """Whether two weight vectors give the same switches on every input (the same piece ``B_i`` of Theorem 4).
+
+    Parameters
+    ----------
+    w1 : array_like (m,)
+        Flat weights.
+    w2 : array_like (m,)
+        Flat weights.
+    X : array_like (N, n_0)
+        Inputs ``a_i``, one per row.
+    dims : sequence of int
+        Widths ``(n_0, n_1, ..., n_H, 1)``.
+
+    Returns
+    -------
+    bool
+    """
     dims = check_dims(dims)
     z1 = pre_activations(X, unflatten(w1, dims))
     z2 = pre_activations(X, unflatten(w2, dims))
@@ -172,7 +315,26 @@ def same_region(w1, w2, X, dims) -> bool:
 # ------------------------------------------------------------------------------------------------ loss
 def loss(w, X, F, dims, lam: float = 0.0):
     """``l_lambda(W) = (1/N) sum_i (f(a_i) - y(a_i, W))^2 + lambda ||W||^2`` at the flat weights ``w``
-    (autograd-differentiable; ``lam=0`` gives ``l``)."""
+    (autograd-differentiable; ``lam=0`` gives ``l``).
+
+    Parameters
+    ----------
+    w : array_like (m,)
+        Flat weights (``W_0, ..., W_H`` concatenated, each row-major).
+    X : array_like (N, n_0)
+        Inputs ``a_i``, one per row.
+    F : array_like (N,)
+        Targets ``f(a_i) > 0``.
+    dims : sequence of int
+        Widths ``(n_0, n_1, ..., n_H, 1)``.
+    lam : float
+        Weight decay ``lambda``.
+
+    Returns
+    -------
+    float
+        ``l_lambda(W)`` (an autograd box when differentiated).
+    """
     dims = check_dims(dims)
     X, F = _data(X, F, dims)
     lam = _real(lam, "lam", low=0.0)

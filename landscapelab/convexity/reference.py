@@ -93,3 +93,13 @@ def c_matrix(a, weights, beta, pad: int, corner: str = "corrected", gamma=None) 
              for W in mats]
     return _c_from(a_t, wide, switches, diags, -c, gamma)
 
+
+
+def _twin_docs():
+    from ..kernels.reference import document_twins
+    from . import determinant
+
+    document_twins(globals(), determinant, ("milne_matrix", "milne_det", "c_matrix", "c_core_matrix", "c_core_kappa"))
+
+
+_twin_docs()

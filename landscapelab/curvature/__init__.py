@@ -17,9 +17,9 @@ from __future__ import annotations
 import autograd
 import numpy as np
 
-from .._validate import as_float_array, positive_int
+from .._validate import as_float_array, positive_int, positive_number
 from .estimators import eigenvalues, hessian_trace, lanczos_quadrature, spectral_density, symmetric_operator
-from .lanczos import ConvergenceWarning, LanczosResult, lanczos
+from .krylov import ConvergenceWarning, LanczosResult, lanczos
 from .operators import (CurvatureOperator, SupportsHVP, as_operator, ggn_operator, hessian_operator, jacobian,
                         jacobian_operator, jacobian_transpose_operator, model_hessian_operator, tangent_kernel,
                         tangent_kernel_operator)
@@ -112,8 +112,7 @@ def hessian(f, w, chunk: int = 256, max_memory: float = DENSE_HESSIAN_BUDGET) ->
     chunk = positive_int(chunk, "chunk")
     P = w.size
     need = 8.0 * P * P
-    if isinstance(max_memory, bool) or not isinstance(max_memory, (int, float)) or not max_memory > 0:
-        raise ValueError(f"max_memory: expected a positive number of bytes, got {max_memory!r}")
+    max_memory = positive_number(max_memory, "max_memory")
     if need > max_memory:
         raise MemoryError(f"hessian: a dense {P} x {P} Hessian needs {need / 1024 ** 3:.3g} GiB, above max_memory = "
                           f"{max_memory / 1024 ** 3:.3g} GiB; use eigenvalues/hessian_trace/hessian_operator, or "

@@ -5,7 +5,7 @@ Every estimator accepts either an operator (a :class:`~landscapelab.curvature.op
 a scalar function and a point ``(f, w)``, which means the Hessian of ``f`` at ``w``
 (:func:`~landscapelab.curvature.operators.hessian_operator`). The two calls give identical results.
 
-* :func:`eigenvalues`: block Lanczos (:func:`~landscapelab.curvature.lanczos.lanczos`), subspace iteration or
+* :func:`eigenvalues`: block Lanczos (:func:`~landscapelab.curvature.krylov.lanczos`), subspace iteration or
   dense ``eigh``.
 * :func:`hessian_trace`: Hutchinson's estimator (Hutchinson 1989) or Hutch++ (Meyer, Musco, Musco and Woodruff
   2021), with a standard error; samples are drawn and multiplied in blocks, so memory stays at ``8 P b`` bytes
@@ -22,8 +22,8 @@ import numbers
 import numpy as np
 from scipy.sparse.linalg import LinearOperator
 
-from .._validate import as_float_array, choice, positive_int
-from .lanczos import DEFAULT_MAX_MEMORY, ConvergenceWarning, check_tol, lanczos, subspace_iteration
+from .._validate import as_float_array, choice, function, positive_int, positive_number
+from .krylov import DEFAULT_MAX_MEMORY, ConvergenceWarning, check_tol, lanczos, subspace_iteration
 from .operators import CurvatureOperator, as_operator, hessian_operator
 
 __all__ = ["eigenvalues", "hessian_trace", "lanczos_quadrature", "spectral_density", "symmetric_operator",
@@ -91,7 +91,7 @@ def eigenvalues(f, w=None, k: int = 1, which: str = "largest", method: str = "la
     seed : int
         Seed of the random starting vectors.
     tol : float
-        Relative residual at which Lanczos/power stop, in (0, 1) (see :func:`~landscapelab.curvature.lanczos`);
+        Relative residual at which Lanczos/power stop, in (0, 1) (see :func:`~landscapelab.curvature.krylov.lanczos`);
         0 with ``max_iter`` runs exactly that budget.
     max_iter : int, optional
         Lanczos: size limit of the Krylov basis (default: the dimension). Power: iterations (default 10000).
@@ -104,7 +104,7 @@ def eigenvalues(f, w=None, k: int = 1, which: str = "largest", method: str = "la
     -------
     ndarray (k,)
         Descending for "largest" and "magnitude" (by absolute value), ascending for "smallest". For Lanczos and
-        power a :class:`~landscapelab.curvature.lanczos.LanczosResult` with ``.residuals`` and ``.converged``.
+        power a :class:`~landscapelab.curvature.krylov.LanczosResult` with ``.residuals`` and ``.converged``.
 
     Warns
     -----
@@ -118,9 +118,13 @@ def eigenvalues(f, w=None, k: int = 1, which: str = "largest", method: str = "la
         raise ValueError(f"k: the operator has P = {P} eigenvalues, asked for {k}")
     which = choice(which, "which", ("largest", "smallest", "magnitude"))
     method = choice(method, "method", ("lanczos", "power", "dense"))
+    if max_iter is not None:
+        max_iter = positive_int(max_iter, "max_iter")
+    if max_memory is not None:
+        max_memory = positive_number(max_memory, "max_memory")
     tol = check_tol(tol, budget=max_iter is not None)
     if method == "dense":
-        from .lanczos import _select
+        from .krylov import _select
 
         theta, S = np.linalg.eigh(op.dense())
         wanted = _select(theta, k, which)
@@ -185,8 +189,7 @@ def hessian_trace(f, w=None, samples: int = 100, seed: int = 0, method: str = "h
     op = symmetric_operator(f, w, "f")
     samples = positive_int(samples, "samples")
     method = choice(method, "method", ("hutchinson", "hutch++"))
-    if isinstance(max_memory, bool) or not isinstance(max_memory, (int, float)) or not max_memory > 0:
-        raise ValueError(f"max_memory: expected a positive number of bytes, got {max_memory!r}")
+    max_memory = positive_number(max_memory, "max_memory")
     P = op.shape[0]
     rng = np.random.default_rng(seed)
     block = _block_size(P, samples, max_memory)
@@ -225,6 +228,7 @@ def lanczos_quadrature(operator, v: np.ndarray, steps: int):
     """
     if _is_matrix(operator):
         operator = symmetric_operator(operator, name="operator").rows
+    function(operator, "operator")
     v = as_float_array(v, "v", ndim=1)
     norm_v = np.linalg.norm(v)
     if norm_v == 0:
@@ -291,7 +295,7 @@ def spectral_density(f, w=None, grid=None, n_vectors: int = 10, steps: int = 80,
     rng = np.random.default_rng(seed)
     runs = range(n_vectors)
     if progress:
-        from tqdm.auto import tqdm
+        from tqdm import tqdm
 
         runs = tqdm(runs, desc="SLQ", unit="vector")
     quadratures = [lanczos_quadrature(op.rows, rng.standard_normal(op.shape[0]), steps) for _ in runs]

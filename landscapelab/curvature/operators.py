@@ -12,17 +12,17 @@ does not change the operator.
 
 Constructors (``net`` an :class:`~landscapelab.MLP`, ``f`` a scalar function of the flat parameters):
 
-=================================  ===================  ======================================================
-constructor                        shape                the matrix
-=================================  ===================  ======================================================
-:func:`hessian_operator`           ``(P, P)``           Hessian of ``f`` (exact R-operator, or autograd)
-:func:`ggn_operator`               ``(P, P)``           generalised Gauss-Newton ``J^T H_out J`` of a loss
-:func:`jacobian_operator`          ``(n d_out, P)``     Jacobian of the outputs ``net(w, X)`` (row ``i d_out + j``)
-:func:`jacobian_transpose_operator`  ``(P, n d_out)``   its transpose
-:func:`tangent_kernel_operator`    ``(n d_out, n d_out)``  the neural tangent kernel ``K = J J^T``
-:func:`model_hessian_operator`     ``(P, P)``           Hessian of ``sum_ij u_ij net(w, X)_ij`` (the model's)
-:func:`as_operator`                any                  a dense array, a sparse matrix or any LinearOperator
-=================================  ===================  ======================================================
+===================================  ======================  =====================================================
+constructor                          shape                   the matrix
+===================================  ======================  =====================================================
+:func:`hessian_operator`             ``(P, P)``              Hessian of ``f`` (exact R-operator, or autograd)
+:func:`ggn_operator`                 ``(P, P)``              generalised Gauss-Newton ``J^T H_out J`` of a loss
+:func:`jacobian_operator`            ``(n d_out, P)``        Jacobian of ``net(w, X)`` (row ``i d_out + j``)
+:func:`jacobian_transpose_operator`  ``(P, n d_out)``        its transpose
+:func:`tangent_kernel_operator`      ``(n d_out, n d_out)``  the neural tangent kernel ``K = J J^T``
+:func:`model_hessian_operator`       ``(P, P)``              Hessian of ``sum_ij u_ij net(w, X)_ij`` (the model's)
+:func:`as_operator`                  any                     a dense array, a sparse matrix or any LinearOperator
+===================================  ======================  =====================================================
 
 The fast path for a user's scalar function is a written protocol, :class:`SupportsHVP`: an object with
 ``gradient(w)`` and ``hvp(w, V)`` (``V`` one vector or a ``(k, P)`` block). :func:`landscapelab.loss_function`
@@ -39,7 +39,7 @@ import numpy as np
 from scipy.sparse.linalg import LinearOperator
 
 from .. import _backprop
-from .._validate import as_float_array
+from .._validate import as_float_array, positive_int
 from ..losses import LossFunction
 from ..nets import MLP
 
@@ -50,17 +50,43 @@ __all__ = ["SupportsHVP", "CurvatureOperator", "as_operator", "hessian_operator"
 
 @runtime_checkable
 class SupportsHVP(Protocol):
-    """A scalar function of the flat parameters that supplies its own exact derivatives.
+    """A scalar function of the flat parameters that supplies its own exact derivatives (a protocol).
 
     ``f(w)`` is the value; ``f.gradient(w)`` returns the ``(P,)`` gradient; ``f.hvp(w, V)`` returns Hessian
     products, ``(P,)`` for ``V`` of shape ``(P,)`` and ``(k, P)`` for a block of ``k`` directions (rows).
+    :func:`landscapelab.loss_function`, :func:`landscapelab.convexity.objective` and the adapters of
+    :mod:`landscapelab.adapters` follow it.
     """
 
     def __call__(self, w): ...
 
-    def gradient(self, w) -> np.ndarray: ...
+    def gradient(self, w) -> np.ndarray:
+        """The gradient at ``w``.
 
-    def hvp(self, w, V) -> np.ndarray: ...
+        Parameters
+        ----------
+        w : array (P,)
+            The point.
+
+        Returns
+        -------
+        ndarray (P,)
+        """
+
+    def hvp(self, w, V) -> np.ndarray:
+        """Hessian products at ``w``.
+
+        Parameters
+        ----------
+        w : array (P,)
+            The point.
+        V : array (P,) or (k, P)
+            One direction or a block of directions (rows).
+
+        Returns
+        -------
+        ndarray, the shape of ``V``
+        """
 
 
 class CurvatureOperator(LinearOperator):
@@ -93,7 +119,7 @@ class CurvatureOperator(LinearOperator):
     def __repr__(self) -> str:
         return f"<{self.shape[0]}x{self.shape[1]} {self.name}>"
 
-    def rows(self, V) -> np.ndarray:
+    def rows(self, V, name: str = "V") -> np.ndarray:
         """Products with a block of row vectors: ``V`` of shape ``(k, n)`` (or one vector ``(n,)``) gives
         ``(k, m)`` (or ``(m,)``), in one pass.
 
@@ -101,14 +127,16 @@ class CurvatureOperator(LinearOperator):
         ----------
         V : array (k, n) or (n,)
             Directions, one per row.
+        name : str
+            The argument's name in error messages.
 
         Returns
         -------
         ndarray (k, m) or (m,)
         """
-        V = as_float_array(V, "V")
+        V = as_float_array(V, name)
         if V.ndim not in (1, 2) or V.shape[-1] != self.shape[1]:
-            raise ValueError(f"V: expected shape ({self.shape[1]},) or (k, {self.shape[1]}), got {V.shape}")
+            raise ValueError(f"{name}: expected shape ({self.shape[1]},) or (k, {self.shape[1]}), got {V.shape}")
         out = np.asarray(self._rows(np.ascontiguousarray(np.atleast_2d(V))), dtype=np.float64)
         return out[0] if V.ndim == 1 else out
 
@@ -124,7 +152,7 @@ class CurvatureOperator(LinearOperator):
         -------
         ndarray (k, n) or (n,)
         """
-        return self.T.rows(U)
+        return self.T.rows(U, name="U")
 
     def _matvec(self, x):
         return self.rows(np.ravel(x))
@@ -160,6 +188,7 @@ class CurvatureOperator(LinearOperator):
         -------
         ndarray (m, n)
         """
+        chunk = positive_int(chunk, "chunk")
         m, n = self.shape
         out = np.empty((n, m))
         for start in range(0, n, chunk):
@@ -420,6 +449,7 @@ def jacobian(net, w, X, chunk: int = 256) -> np.ndarray:
     -------
     ndarray (n d_out, P)
     """
+    chunk = positive_int(chunk, "chunk")
     point = _ModelPoint(net, w, X)
     J = np.empty((point.n_out, net.n_params))
     for start in range(0, point.n_out, chunk):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+from .._numba import njit
 
 from .._validate import as_float_array, positive_int
 
@@ -27,20 +27,47 @@ def _all_finite(x):
     return ok
 
 
+def _is_complex(value) -> bool:
+    """Whether ``value`` holds complex numbers (a complex array, or a nested list with a complex entry)."""
+    try:
+        return bool(np.iscomplexobj(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _check_matrices(A, name, ndim):
+    """``A`` as a contiguous float64 array, or complex128 when it holds complex numbers, of rank ``ndim``."""
+    if _is_complex(A):
+        try:
+            arr = np.asarray(A, dtype=np.complex128)
+        except (TypeError, ValueError):
+            raise TypeError(f"{name}: expected an array of numbers, got {type(A).__name__}") from None
+        if arr.ndim != ndim:
+            raise ValueError(f"{name}: expected a {ndim}-D array, got shape {arr.shape}")
+    else:
+        arr = as_float_array(A, name, ndim=ndim, finite=False)
+    if arr.shape[-1] != arr.shape[-2] or arr.shape[-1] == 0:
+        what = "a non-empty square matrix (n, n)" if ndim == 2 else "a stack of non-empty square matrices (B, n, n)"
+        raise ValueError(f"{name}: expected {what}, got shape {arr.shape}")
+    return np.ascontiguousarray(arr)
+
+
 def _check_square_shape(A, name="A"):
-    """A non-empty square float64 matrix, C-contiguous (its entries not yet checked for finiteness)."""
-    A = as_float_array(A, name, ndim=2, finite=False)
-    if A.shape[0] != A.shape[1] or A.shape[0] == 0:
-        raise ValueError(f"{name}: expected a non-empty square matrix (n, n), got shape {A.shape}")
-    return np.ascontiguousarray(A)
+    """A non-empty square matrix, float64 or complex128, C-contiguous (its entries not yet checked for
+    finiteness: the callers' kernels find non-finite entries in their own sweep)."""
+    return _check_matrices(A, name, 2)
 
 
 def _check_square(A, name="A"):
-    A = _check_square_shape(A, name)
+    """A non-empty square matrix of finite real (float64) or complex (complex128) numbers.
+
+    Complex input is kept complex (never silently cast to real): Qi's theorem and Gershgorin's are stated for
+    complex matrices, and the determinant of a complex matrix is complex.
+    """
+    A = _check_matrices(A, name, 2)
     if not np.all(np.isfinite(A)):
         raise ValueError(f"{name}: contains {int(A.size - np.isfinite(A).sum())} non-finite value(s)")
     return A
-
 
 
 @njit(cache=True)
@@ -98,6 +125,29 @@ def _lu_slogdet_inplace(M):
             sign = -sign
         logabs += math.log(abs(piv))
     return sign, logabs
+
+
+@njit(cache=True)
+def _lu_slogdet_complex_inplace(M):
+    """(phase, log|det|) of a complex matrix by LU with partial pivoting, overwriting M; the phase is
+    ``det / |det|`` (modulus 1), and ``(0, -inf)`` for a singular matrix."""
+    sign = _lu_inplace(M)
+    if sign == 0.0:
+        return 0.0 + 0.0j, -np.inf
+    phase = sign + 0.0j
+    logabs = 0.0
+    for k in range(M.shape[0]):
+        piv = M[k, k]
+        size = abs(piv)
+        phase *= piv / size
+        logabs += math.log(size)
+    return phase, logabs
+
+
+@njit(cache=True)
+def _slogdet_complex_kernel(A):
+    M = A.copy()
+    return _lu_slogdet_complex_inplace(M)
 
 
 @njit(cache=True)
@@ -177,12 +227,13 @@ def _det_columns_kernel(As, out):
 
 
 @njit(cache=True)
-def _leibniz_kernel(A, perms, products, record):
+def _leibniz_kernel(A, perms, products, record, limit):
     """Depth-first search over the structurally non-zero permutations of A (row by row).
 
     A column that no unassigned row can still reach prunes the branch at once, so for Milne's matrix the search
-    follows the input-to-output paths instead of exploring dead ends. Returns the number of terms; when
-    ``record`` is true their permutations and products are written to the outputs.
+    follows the input-to-output paths instead of exploring dead ends. Returns the number of terms, or ``limit + 1``
+    as soon as more than ``limit`` are found (the search stops there); when ``record`` is true their permutations
+    and products are written to the outputs.
     """
     n = A.shape[0]
     nz = np.zeros((n, n), dtype=np.bool_)
@@ -240,6 +291,8 @@ def _leibniz_kernel(A, perms, products, record):
                         p *= A[i, perm[i]]
                     products[count] = p
                 count += 1
+                if count > limit:
+                    return count
             else:
                 d += 1
                 start[d] = 0
@@ -267,39 +320,79 @@ def _permutation_sign(perm: np.ndarray) -> float:
 
 
 # ------------------------------------------------------------------------------------------------ public
-def det(A) -> float:
-    """Determinant of a square float64 matrix by LU with partial pivoting.
+def det(A):
+    """Determinant of a square real or complex matrix by LU with partial pivoting.
 
-    Pivoting is essential for Milne's matrix: ``A[0, 0] = A[n-1, n-1] = 0`` (pitfall P4).
+    Pivoting is essential for Milne's matrix: ``A[0, 0] = A[n-1, n-1] = 0``.
 
+    Parameters
+    ----------
+    A : array_like (n, n)
+        Finite real or complex entries. Complex input is kept complex (it is never cast to real).
+
+    Returns
+    -------
+    float or complex
+        ``det A``: a float for a real matrix, a complex number for a complex one.
+
+    Examples
+    --------
     >>> det([[0.0, 1.0], [1.0, 0.0]])
     -1.0
+    >>> det([[1j, 0.0], [0.0, 1.0]])
+    1j
     """
-    return float(_det_kernel(_check_square(A)))
+    A = _check_square(A)
+    value = _det_kernel(A)
+    return complex(value) if np.iscomplexobj(A) else float(value)
 
 
-def slogdet(A) -> tuple[float, float]:
-    """``(sign, log|det A|)`` by LU with partial pivoting; ``(0.0, -inf)`` for a singular matrix.
+def slogdet(A):
+    """``(sign, log|det A|)`` by LU with partial pivoting; ``(0, -inf)`` for a singular matrix.
 
     Useful for ``C_core``, whose determinant carries ``kappa = beta^(sum_k (n_k - 1))`` and overflows for wide
-    networks (pitfall P9).
+    networks.
+
+    Parameters
+    ----------
+    A : array_like (n, n)
+        Finite real or complex entries.
+
+    Returns
+    -------
+    sign : float or complex
+        ``+1.0`` or ``-1.0`` for a real matrix; for a complex matrix the phase ``det A / |det A|`` (modulus 1),
+        as :func:`numpy.linalg.slogdet` returns it. ``0`` when ``A`` is singular.
+    logabs : float
+        ``log |det A|`` (``-inf`` when ``A`` is singular).
     """
-    sign, logabs = _slogdet_kernel(_check_square(A))
+    A = _check_square(A)
+    if np.iscomplexobj(A):
+        phase, logabs = _slogdet_complex_kernel(A)
+        return complex(phase), float(logabs)
+    sign, logabs = _slogdet_kernel(A)
     return float(sign), float(logabs)
 
 
 def det_batched(As) -> np.ndarray:
-    """Determinants of a stack of square matrices, ``(B, n, n) -> (B,)``."""
-    As = as_float_array(As, "As", ndim=3, finite=False)
-    if As.shape[1] != As.shape[2] or As.shape[1] == 0:
-        raise ValueError(f"As: expected a stack of non-empty square matrices (B, n, n), got shape {As.shape}")
-    As = np.ascontiguousarray(As)
-    out = np.empty(As.shape[0])
+    """Determinants of a stack of square matrices, ``(B, n, n) -> (B,)``.
+
+    Parameters
+    ----------
+    As : array_like (B, n, n)
+        Finite real or complex entries.
+
+    Returns
+    -------
+    ndarray (B,)
+        float64 for a real stack, complex128 for a complex one.
+    """
+    As = _check_matrices(As, "As", 3)
+    out = np.empty(As.shape[0], dtype=As.dtype)
     bad = _det_columns_kernel(As, out)
     if bad >= 0:
         raise ValueError(f"As: matrix {bad} contains non-finite values")
     return out
-
 
 
 def leibniz_terms(A, max_terms: int = 100_000):
@@ -309,23 +402,31 @@ def leibniz_terms(A, max_terms: int = 100_000):
     can no longer be covered), which for Milne's matrix costs about one step per input-to-output path rather than
     ``n!``.
 
+    Parameters
+    ----------
+    A : array_like (n, n)
+        Finite real or complex entries; an entry counts as structurally non-zero when it is ``!= 0``.
+    max_terms : int
+        Refuse (``ValueError``) matrices with more non-zero terms than this.
+
     Returns
     -------
     perms : int array (K, n)
         ``perms[t, i] = sigma(i)`` (0-based), in lexicographic order.
     signs : float array (K,)
         ``sgn(sigma)``.
-    products : float array (K,)
-        ``prod_i A[i, sigma(i)]``; the determinant is ``(signs * products).sum()``.
+    products : float or complex array (K,)
+        ``prod_i A[i, sigma(i)]`` (complex for a complex ``A``); the determinant is ``(signs * products).sum()``.
     """
     A = _check_square(A)
     max_terms = positive_int(max_terms, "max_terms")
     n = A.shape[0]
-    count = int(_leibniz_kernel(A, np.empty((0, n), dtype=np.int64), np.empty(0), False))
+    count = int(_leibniz_kernel(A, np.empty((0, n), dtype=np.int64), np.empty(0, dtype=A.dtype), False, max_terms))
     if count > max_terms:
-        raise ValueError(f"A: has {count} non-zero Leibniz terms, more than max_terms={max_terms}")
+        raise ValueError(f"A: has more than max_terms={max_terms} non-zero Leibniz terms (the search stopped there); "
+                         "a dense n x n matrix has n! of them")
     perms = np.empty((count, n), dtype=np.int64)
-    products = np.empty(count)
-    _leibniz_kernel(A, perms, products, True)
+    products = np.empty(count, dtype=A.dtype)
+    _leibniz_kernel(A, perms, products, True, max_terms)
     signs = np.array([_permutation_sign(p) for p in perms])
     return perms, signs, products

@@ -15,8 +15,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import config, njit
+from numba import config
 
+from .._numba import njit
 from .._validate import as_float_array
 
 __all__ = ["tanh"]

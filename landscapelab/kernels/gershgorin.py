@@ -21,7 +21,7 @@ names and signatures are in :mod:`landscapelab.kernels.reference`.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from .._numba import njit
 
 from .._validate import as_float_array, choice
 from .determinant import _check_square, _check_square_shape
@@ -90,7 +90,18 @@ def _sums(A):
 
 
 def off_diagonal_sums(A):
-    """``(b, r, c)``: the absolute diagonal, the off-diagonal absolute row sums and column sums of ``A``."""
+    """The absolute diagonal, the off-diagonal absolute row sums and column sums of ``A``.
+
+    Parameters
+    ----------
+    A : array_like (n, n)
+        Finite real or complex entries (complex entries enter through their modulus).
+
+    Returns
+    -------
+    b, r, c : ndarray (n,)
+        ``b_i = |a_ii|``, ``r_i = sum_(j != i) |a_ij|``, ``c_i = sum_(j != i) |a_ji|``.
+    """
     _, b, r, c = _sums(A)
     return b, r, c
 
@@ -99,8 +110,21 @@ def qi_intervals(A, radius: str = "max"):
     """Qi's singular-value intervals ``(lower, upper)``, each of shape ``(n,)``.
 
     ``lower[i] = (|a_ii| - s_i)_+`` and ``upper[i] = |a_ii| + s_i`` with ``s_i = max(r_i, c_i)`` (Qi 1984; Milne's
-    Theorem 3). Every singular value of ``A`` lies in the union of these intervals. ``radius`` selects other radii
-    for teaching (see :data:`RADII`); only ``"max"`` gives a valid inclusion set.
+    Theorem 3). Every singular value of ``A`` lies in the union of these intervals. Qi's theorem is stated for
+    complex matrices, and complex input is supported (entries enter through their modulus).
+
+    Parameters
+    ----------
+    A : array_like (n, n)
+        Finite real or complex entries.
+    radius : {"max", "rows", "columns", "mean"}
+        The interval radius ``s_i``: Qi's ``max(r_i, c_i)``, or for teaching the row sums, the column sums or their
+        mean (see :data:`RADII`); only ``"max"`` gives a valid inclusion set.
+
+    Returns
+    -------
+    lower, upper : ndarray (n,)
+        The interval ends.
 
     >>> lower, upper = qi_intervals([[3.0, 1.0], [0.0, 2.0]])
     >>> lower.tolist(), upper.tolist()
@@ -114,29 +138,82 @@ def qi_intervals(A, radius: str = "max"):
 
 
 def gershgorin_discs(A):
-    """Gershgorin discs for the eigenvalues: ``(centres, radii)`` with centres ``a_ii`` and radii the off-diagonal
-    absolute row sums. Every eigenvalue lies in the union of the discs ``|z - centre_i| <= radius_i``."""
+    """Gershgorin discs for the eigenvalues.
+
+    Every eigenvalue of ``A`` lies in the union of the discs ``|z - a_ii| <= r_i`` of the complex plane, with
+    ``r_i`` the off-diagonal absolute row sum.
+
+    Parameters
+    ----------
+    A : array_like (n, n)
+        Finite real or complex entries.
+
+    Returns
+    -------
+    centres : ndarray (n,)
+        The diagonal ``a_ii`` (complex for a complex ``A``).
+    radii : ndarray (n,)
+        The off-diagonal absolute row sums ``r_i``.
+    """
     A, _, r, _ = _sums(A)
     return np.diag(A).copy(), r
 
 
 def singular_value_bounds(A, radius: str = "max"):
-    """``(lower, upper)`` bounds on ``(sigma_min, sigma_max)`` from the intervals of :func:`qi_intervals`:
-    ``min_i (b_i - s_i)_+`` and ``max_i (b_i + s_i)``."""
+    """Bounds on the extreme singular values from the intervals of :func:`qi_intervals`.
+
+    Parameters
+    ----------
+    A : array_like (n, n)
+        Finite real or complex entries.
+    radius : {"max", "rows", "columns", "mean"}
+        As in :func:`qi_intervals`.
+
+    Returns
+    -------
+    lower : float
+        ``min_i (b_i - s_i)_+ <= sigma_min(A)``.
+    upper : float
+        ``max_i (b_i + s_i) >= sigma_max(A)``.
+    """
     lower, upper = qi_intervals(A, radius)
     return float(lower.min()), float(upper.max())
 
 
 def johnson_bound(A) -> float:
-    """Johnson's (1989) lower bound ``min_i (|a_ii| - (r_i + c_i)/2)`` on ``sigma_min(A)`` (may be negative, in which
-    case it says nothing)."""
+    """Johnson's (1989) lower bound on the smallest singular value.
+
+    Parameters
+    ----------
+    A : array_like (n, n)
+        Finite real or complex entries.
+
+    Returns
+    -------
+    float
+        ``min_i (|a_ii| - (r_i + c_i)/2) <= sigma_min(A)`` (when negative it says nothing).
+    """
     _, b, r, c = _sums(A)
     return float(np.min(b - 0.5 * (r + c)))
 
 
 def in_union(values, lower, upper, rtol: float = 1e-12) -> np.ndarray:
     """For each value, whether it lies in the union of the intervals ``[lower_i, upper_i]`` (with a relative
-    tolerance ``rtol`` times the largest interval end, for rounding)."""
+    tolerance ``rtol`` times the largest interval end, for rounding).
+
+    Parameters
+    ----------
+    values : array_like (k,)
+        Real numbers, e.g. singular values.
+    lower, upper : array_like (n,)
+        The interval ends.
+    rtol : float
+        Slack relative to the largest interval end.
+
+    Returns
+    -------
+    ndarray of bool (k,)
+    """
     values = as_float_array(values, "values", ndim=1)
     lower = as_float_array(lower, "lower", ndim=1)
     upper = as_float_array(upper, "upper", ndim=1, shape=(lower.size,))
@@ -150,6 +227,18 @@ def violation_counts(count: int = 5000, seed: int = 0) -> dict:
 
     Returns ``{radius: (union_violations, sigma_min_violations)}``: how many matrices have a singular value outside
     the union of the intervals, and how many have ``sigma_min`` below the smallest lower end.
+
+    Parameters
+    ----------
+    count : int
+        Number of random matrices.
+    seed : int
+        Seed of ``numpy.random.default_rng``.
+
+    Returns
+    -------
+    dict
+        ``{radius: (union_violations, sigma_min_violations)}``.
     """
     rng = np.random.default_rng(seed)
     counts = {radius: [0, 0] for radius in RADII}

@@ -11,8 +11,8 @@ import itertools
 
 import numpy as np
 
-from .._validate import as_float_array, choice, positive_int
-from .determinant import _check_square
+from .._validate import choice, positive_int
+from .determinant import _check_matrices, _check_square
 from .gershgorin import RADII, in_union
 
 _FROM_CONVEXITY = ("milne_matrix", "milne_det", "c_matrix", "c_core_matrix", "c_core_kappa")
@@ -22,19 +22,20 @@ __all__ = ["det", "det_batched", "slogdet", "leibniz_terms", "tanh", "off_diagon
 
 
 # ------------------------------------------------------------------------------------------------ determinants
-def det(A) -> float:
-    return float(np.linalg.det(_check_square(A)))
+def det(A):
+    A = _check_square(A)
+    value = np.linalg.det(A)
+    return complex(value) if np.iscomplexobj(A) else float(value)
 
 
-def slogdet(A) -> tuple[float, float]:
-    sign, logabs = np.linalg.slogdet(_check_square(A))
-    return float(sign), float(logabs)
+def slogdet(A):
+    A = _check_square(A)
+    sign, logabs = np.linalg.slogdet(A)
+    return (complex(sign) if np.iscomplexobj(A) else float(sign)), float(logabs)
 
 
 def det_batched(As) -> np.ndarray:
-    As = as_float_array(As, "As", ndim=3, finite=False)
-    if As.shape[1] != As.shape[2] or As.shape[1] == 0:
-        raise ValueError(f"As: expected a stack of non-empty square matrices (B, n, n), got shape {As.shape}")
+    As = _check_matrices(As, "As", 3)
     finite = np.isfinite(As).all(axis=(1, 2))
     if not finite.all():
         raise ValueError(f"As: matrix {int(np.argmin(finite))} contains non-finite values")
@@ -53,19 +54,34 @@ def leibniz_terms(A, max_terms: int = 100_000):
     for perm in itertools.permutations(range(n)):
         entries = A[np.arange(n), perm]
         if np.all(entries != 0.0):                 # structurally non-zero (the product itself may underflow)
-            p = float(np.prod(entries))
+            p = np.prod(entries)
             perms.append(perm)
             inversions = sum(perm[i] > perm[j] for i in range(n) for j in range(i + 1, n))
             signs.append(-1.0 if inversions % 2 else 1.0)
             products.append(p)
     if len(perms) > max_terms:
-        raise ValueError(f"A: has {len(perms)} non-zero Leibniz terms, more than max_terms={max_terms}")
-    return (np.array(perms, dtype=np.int64).reshape(len(perms), n), np.array(signs), np.array(products))
+        raise ValueError(f"A: has more than max_terms={max_terms} non-zero Leibniz terms (the search stopped there); "
+                         "a dense n x n matrix has n! of them")
+    return (np.array(perms, dtype=np.int64).reshape(len(perms), n), np.array(signs),
+            np.array(products, dtype=A.dtype))
 
 
 # ------------------------------------------------------------------------------------------------ elementwise
 def tanh(x, out=None) -> np.ndarray:
-    """``numpy.tanh`` with the argument checks of :func:`landscapelab.kernels.tanh`."""
+    """``numpy.tanh`` with the argument checks of :func:`landscapelab.kernels.tanh`.
+
+    Parameters
+    ----------
+    x : array_like
+        Real numbers (any shape).
+    out : ndarray, optional
+        Where to write the result (float64, the shape of ``x``, C-contiguous).
+
+    Returns
+    -------
+    ndarray
+        ``tanh(x)``, the shape of ``x``.
+    """
     x = np.asarray(as_float_array(x, "x", finite=False))
     if out is None:
         return np.tanh(x)
@@ -109,6 +125,16 @@ def johnson_bound(A) -> float:
 in_union = in_union
 
 
+def document_twins(namespace: dict, kernels, names) -> None:
+    """Give each NumPy twin in ``namespace`` the documentation of its kernel (the same parameters and results),
+    headed by a line that names the kernel it is the oracle for."""
+    for name in names:
+        kernel = getattr(kernels, name)
+        summary, _, rest = (kernel.__doc__ or "").partition("\n")
+        namespace[name].__doc__ = (f"NumPy twin of :func:`{kernel.__module__}.{name}`: {summary.strip()}"
+                                   f"\n{rest}")
+
+
 def __getattr__(name):
     """The twins of Milne's kernels live in :mod:`landscapelab.convexity.reference`; reachable here too."""
     if name in _FROM_CONVEXITY:
@@ -118,3 +144,14 @@ def __getattr__(name):
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _twin_docs():
+    from . import determinant, gershgorin
+
+    document_twins(globals(), determinant, ("det", "slogdet", "det_batched", "leibniz_terms"))
+    document_twins(globals(), gershgorin, ("off_diagonal_sums", "qi_intervals", "gershgorin_discs",
+                                           "singular_value_bounds", "johnson_bound"))
+
+
+_twin_docs()

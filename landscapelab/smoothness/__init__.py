@@ -42,19 +42,30 @@ What this module computes:
   smoothness constant m.
 * :func:`activation_facts`, :func:`activation_table`: Assumption 1 for every registered activation, computed by a
   root search and one-sided derivatives (nothing is typed in by hand).
+* :func:`descent_bound`, :func:`safe_step`, :func:`guaranteed_decrease`, :func:`cosh_race` (module ``clipping``):
+  why the condition matters, the descent lemma it gives and the clipped step ``1 / (L0 + L1 ||g||)``, against
+  fixed steps on ``cosh``.
+* :func:`training_norms`, :func:`dead_set_distance` (module ``training``): gradient and Hessian norms along real
+  gradient-descent runs, and their distance from the set that holds the ray (beyond the paper).
 """
 
 
 from .assumption import ActivationFacts, activation_facts, activation_table, assumption1, format_activation_table
+from .clipping import (DESCENT_CONSTANT, cosh_race, descent_bound, guaranteed_decrease, iterations_to_tolerance,
+                       remainder_factor, safe_step)
 from .closed_form import Ray, norms_along_ray
 from .depth0 import depth0_hessian, depth0_smoothness
 from .examples import EXAMPLES, SQUARE_MINUS_ONE, Example, example, random_problem
 from .ratios import admissible_frontier, ell_ratio, l0l1_ratio, min_L1, power_ell, smallest_cover
 from .ray import LOSS_NAMES, default_direction, parameter_index, ray
+from .training import dead_set_distance, regression_data, training_norms, training_problem
 
 __all__ = [
     "LOSS_NAMES", "ActivationFacts", "activation_facts", "activation_table", "format_activation_table",
     "assumption1", "default_direction", "ray", "parameter_index", "Ray", "l0l1_ratio", "ell_ratio", "power_ell",
     "min_L1", "admissible_frontier", "smallest_cover", "depth0_hessian", "depth0_smoothness", "norms_along_ray",
     "Example", "example", "EXAMPLES", "SQUARE_MINUS_ONE", "random_problem",
+    "DESCENT_CONSTANT", "remainder_factor", "descent_bound", "safe_step", "guaranteed_decrease",
+    "iterations_to_tolerance", "cosh_race",
+    "regression_data", "training_problem", "dead_set_distance", "training_norms",
 ]

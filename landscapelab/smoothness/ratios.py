@@ -83,22 +83,44 @@ def min_L1(hess_norm, grad_norm, L0):
 
 def admissible_frontier(hess_norm, grad_norm) -> tuple[np.ndarray, np.ndarray]:
     """Vertices ``(L0, L1)`` of the lower-left boundary of the admissible set
-    ``{(L0, L1) >= 0 : ||H_i|| <= L0 + L1 ||g_i|| for all i}``, from ``L0 = 0`` to ``L1 = 0``.
+    ``{(L0, L1) >= 0 : ||H_i|| <= L0 + L1 ||g_i|| for all i}``, from the smallest admissible ``L0`` to
+    ``L1 = 0``.
 
-    The set is convex: a line ``u -> L0 + L1 u`` covers the points ``(||g_i||, ||H_i||)`` iff it lies above their
-    upper concave hull, so the vertices are the (intercept, slope) pairs of the hull's edges with slope >= 0,
-    completed by the two axis points. If some point has ``g_i = 0`` the boundary starts at ``L0 = max H_i``
-    over those points. The first vertex has ``L0 = 0`` unless such points exist."""
+    The set is convex: a line ``u -> L0 + L1 u`` covers the points ``(||g_i||, ||H_i||)`` iff it lies above
+    their upper concave hull. Points with ``g_i = 0`` force ``L0 >= floor = max H_i`` over them (0 if there
+    are none), so the hull is taken of the anchor ``(0, floor)`` and the points with ``g_i > 0``; each hull
+    edge of positive slope is one vertex, ``(intercept, slope)`` of the line through its two end points, and
+    the last vertex is ``(max_i H_i, 0)``. Between two vertices the boundary is the straight segment joining
+    them.
+
+    Each vertex is computed from its own edge (slope ``(H_b - H_a) / (g_b - g_a)``, intercept
+    ``H_a - slope g_a``) rather than by re-evaluating :func:`min_L1` at the intercept: the latter divides a
+    difference of nearly equal Hessian norms by a possibly tiny gradient norm (``(567 - 566.99997) / 1e-5``),
+    which loses about ``eps H / g_min`` of absolute accuracy. With the edge formulas every vertex satisfies
+    ``max_i (H_i - L0 - L1 g_i) = 0`` up to a few rounding errors of the numbers involved.
+
+    Parameters
+    ----------
+    hess_norm, grad_norm : array_like, shape (n,)
+        The sampled points ``(||H_i||, ||g_i||)``, all >= 0.
+
+    Returns
+    -------
+    L0s, L1s : ndarray
+        The vertices, ``L0s`` strictly increasing and ``L1s`` strictly decreasing to ``L1s[-1] = 0``. With no
+        point at all the single vertex ``(0, 0)``.
+    """
     H, g = _norm_pair(hess_norm, grad_norm)
     if H.size == 0:
         return np.zeros(1), np.zeros(1)
-    floor = H[g == 0].max() if np.any(g == 0) else 0.0
-    tallest: dict[float, float] = {}
-    for x, y in zip(g.tolist(), H.tolist()):          # for equal gradient norms only the largest Hessian norm matters
-        tallest[x] = max(y, tallest.get(x, y))
-    pts = sorted(tallest.items())
-    hull = []                                   # upper hull, from small g to large g
-    for p in pts:
+    top = float(H.max())
+    floor = float(H[g == 0].max()) if np.any(g == 0) else 0.0
+    tallest = {0.0: floor}                          # for equal gradient norms only the largest Hessian norm matters
+    for x, y in zip(g.tolist(), H.tolist()):
+        if x > 0 and y > floor:
+            tallest[x] = max(y, tallest.get(x, y))
+    hull: list[tuple[float, float]] = []            # upper hull, from small g to large g
+    for p in sorted(tallest.items()):
         while len(hull) >= 2:
             (x1, y1), (x2, y2) = hull[-2], hull[-1]
             if (x2 - x1) * (p[1] - y1) - (y2 - y1) * (p[0] - x1) >= 0:
@@ -106,17 +128,21 @@ def admissible_frontier(hess_norm, grad_norm) -> tuple[np.ndarray, np.ndarray]:
             else:
                 break
         hull.append(p)
-    # the candidate lines are the hull edges (and the lines through the origin / horizontal lines at the ends);
-    # evaluate min L1 at the intercepts of the hull edges, which are the kinks of L0 -> min_L1(L0)
-    kinks = {floor, float(H.max())}
+    L0s: list[float] = []
+    L1s: list[float] = []
     for (x1, y1), (x2, y2) in zip(hull[:-1], hull[1:]):
         slope = (y2 - y1) / (x2 - x1)
-        if slope > 0:
-            kinks.add(max(floor, y1 - slope * x1))
-    L0s = np.array(sorted(k for k in kinks if floor <= k <= H.max()))
-    L1s = min_L1(H, g, L0s)
-    keep = np.concatenate([[True], np.abs(np.diff(L1s)) > 0])
-    return L0s[keep], L1s[keep]
+        if slope <= 0:                              # past the highest point: the rest of the hull descends
+            break
+        intercept = y1 - slope * x1
+        if L0s and not (intercept > L0s[-1] and slope < L1s[-1]):
+            continue                                # rounding made two nearly collinear edges swap: keep one
+        L0s.append(intercept)
+        L1s.append(slope)
+    if not L0s or top > L0s[-1]:
+        L0s.append(top)
+        L1s.append(0.0)
+    return np.array(L0s), np.array(L1s)
 
 
 def smallest_cover(hess_norm, grad_norm, kappa: float = 1.0) -> tuple[float, float]:

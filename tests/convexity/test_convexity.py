@@ -1,8 +1,8 @@
 """landscapelab.convexity: Milne's network, derivatives through A^{-1}, the set U and Theorem 4.
 
-Oracles: autograd (with the ReLU written as where(z > 0, z, 0), pitfall P7), backpropagation, central finite
-differences with unchanged switches (pitfall P8), the core library's MLP forward pass and closed forms of the
-hand derivations. Spec numbers label the properties tested.
+Oracles: autograd (with the ReLU written as where(z > 0, z, 0): derivative 0 at a tie), backpropagation, central
+finite differences with unchanged switches (steps that cross no kink), the core library's MLP forward pass, exact
+rational arithmetic and closed forms of the hand derivations. Spec numbers label the properties tested.
 """
 
 import autograd
@@ -74,7 +74,7 @@ def test_flatten_unflatten_round_trip_and_layout():
 
 
 def test_relu_convention_at_a_tie():
-    """Pitfall P7: a pre-activation exactly 0 is off (switch 0); autograd through where(z > 0, z, 0) agrees, and
+    """A pre-activation exactly 0 is off (switch 0); autograd through where(z > 0, z, 0) agrees, and
     so do the determinant route and backprop."""
     a = np.array([1.0, 1.0])
     weights = [np.array([[1.0, 2.0], [-1.0, 1.0]]), np.array([[5.0], [1.0]])]     # neuron 0 of layer 1: z = 0
@@ -495,3 +495,122 @@ def test_bad_input_messages():
         cv.dropout_rho(np.ones(9), np.ones((2, 2)), (2, 3, 1), 0.5, mask="layer")
     with pytest.raises(TypeError, match="t: expected a Teacher"):
         cv.sample_U("teacher", 0.1, 0.05)
+
+
+# ------------------------------------------------------------------------------------------------ zero eigenvalues
+def test_fifth_zero_eigenvalue_at_the_teacher(t241):
+    """At the 2-4-1 teacher Hess l (lambda = 0) has 5 zero eigenvalues: the 4 rescalings and one more, because
+    hidden neuron 4 is active on the inputs of neuron 3 except a_1. Moving v_3 u_3 by c n and v_4 u_4 by -c n, with
+    n orthogonal to a_1, changes no output to first order."""
+    t = t241
+    hess = cv.loss_derivatives(t.w, t.X, t.F, t.dims)[2]
+    scale = np.abs(hess).max()
+    ev, vec = np.linalg.eigh(hess)
+    null = vec[:, np.abs(ev) <= 1e-12 * scale]
+    assert null.shape[1] == 5
+    W0, W1 = t.weights
+    on = (t.X @ W0) > 0
+    assert np.array_equal(np.flatnonzero(on[:, 2] & ~on[:, 3]), [0]) and not np.any(on[:, 3] & ~on[:, 2])
+    n = np.array([-t.X[0, 1], t.X[0, 0]])                       # orthogonal to a_1
+    d = np.zeros((2, 4))
+    d[:, 2] = n / W1[2, 0]
+    d[:, 3] = -n / W1[3, 0]
+    direction = np.concatenate([d.ravel(), np.zeros(4)])
+    J = cv.per_example_derivatives(t.w, t.X, t.dims)[1]
+    assert np.abs(J @ direction).max() <= 1e-14 * np.abs(J).max() * np.linalg.norm(direction)
+    basis = np.vstack([cv.rescaling_directions(t.w, t.dims), direction]).T
+    assert np.linalg.matrix_rank(basis, tol=1e-10) == 5
+    residual = null - basis @ np.linalg.lstsq(basis, null, rcond=None)[0]
+    assert np.abs(residual).max() <= 1e-8                        # the five span the null space
+
+
+# ------------------------------------------------------------------------------------------------ kink
+def test_kink_segment_lies_in_U_and_has_a_concave_kink():
+    """Piecewise strong convexity is not convexity: along the segment l_lambda = min(phi_off, phi_on) for
+    |t| <= |e_0| / v_2,
+    each piece has second derivative >= 2 lambda ||X||^2 > theta ||X||^2 along it (Theorem 4 with erratum E6), the
+    one-sided slopes (central differences of the library's loss) are -e_0 v_2 > 0 and e_0 v_2 < 0, and there is a
+    local minimum on each side of a local maximum at the kink."""
+    seg = cv.kink_segment()
+    ts = np.linspace(-seg.t_max, seg.t_max, 101)
+    for t in ts:
+        mem = cv.membership(seg.point(t), seg.X, seg.F, seg.dims, seg.beta, seg.lam, seg.theta)
+        assert mem.U and mem.differentiable == (t != 0.0)
+    off, on = seg.pieces(ts)
+    values = np.array([seg.loss(t) for t in ts])
+    np.testing.assert_allclose(values, np.where(ts <= 0, off, on), rtol=1e-14)
+    near = np.abs(ts) <= abs(seg.error) / seg.w0[3]            # where phi_on - phi_off has the sign of t e_0
+    np.testing.assert_allclose(values[near], np.minimum(off, on)[near], rtol=1e-14)
+    h = 1e-7
+    left = (seg.loss(-h / 2) - seg.loss(-3 * h / 2)) / h
+    right = (seg.loss(3 * h / 2) - seg.loss(h / 2)) / h
+    s_left, s_right = seg.slopes()
+    assert left == pytest.approx(s_left, rel=1e-4) and right == pytest.approx(s_right, rel=1e-4)
+    assert s_left > 0 > s_right
+    X2 = seg.direction @ seg.direction
+    for piece in (0, 1):
+        second = (seg.pieces(2e-3)[piece] - 2 * seg.pieces(0.0)[piece] + seg.pieces(-2e-3)[piece]) / 4e-6
+        assert second >= 2 * seg.lam * X2 * (1 - 1e-6) > seg.theta * X2
+    inner = (values[1:-1] < values[:-2]) & (values[1:-1] < values[2:])
+    assert inner.sum() == 2 and (ts[1:-1][inner][0] < 0 < ts[1:-1][inner][1])
+    with pytest.raises(ValueError, match="v: expected v_1, v_2 > 0"):
+        cv.kink_segment(v=(0.8, 0.4))
+
+
+# ------------------------------------------------------------------------------------------------ accuracy
+def test_exact_references_agree_with_float64_on_exact_examples():
+    """The rational references reproduce the worked example (y = 5, gradient (1, 2, 2, 4, 3, 1)) exactly."""
+    a = [1.0, 2.0]
+    weights = [np.array([[1.0, 3.0], [1.0, -1.0]]), np.array([[1.0], [2.0]])]
+    assert cv.exact_output(a, weights) == 5
+    assert [float(g) for g in cv.exact_gradient(a, weights)] == [1.0, 2.0, 2.0, 4.0, 3.0, 1.0]
+    rng = np.random.default_rng(0)
+    for _ in range(5):
+        a = rng.standard_normal(3)
+        weights = [rng.standard_normal((3, 4)), rng.standard_normal((4, 2)), np.abs(rng.standard_normal((2, 1)))]
+        assert float(cv.exact_output(a, weights)) == pytest.approx(cv.relu_output(a, weights), rel=1e-13, abs=1e-15)
+        np.testing.assert_allclose([float(g) for g in cv.exact_gradient(a, weights)],
+                                   cv.backprop_gradient(a, weights), rtol=1e-13, atol=1e-15)
+
+
+def test_accuracy_of_the_determinant_route_degrades_like_one_over_y():
+    """Relative errors against exact rationals: y by LU and the gradient through y A^{-1} stay within 10 eps
+    sum|paths|/y and grow as y shrinks; backprop's gradient stays at rounding level; somewhere near y = 1e-16 the
+    LU determinant of a positive output comes out negative."""
+    table = cv.accuracy_table(np.geomspace(1e-2, 1e-14, 7), seed=3)
+    eps = np.finfo(float).eps
+    bound = 10 * eps * table["paths"] / table["y"]
+    assert np.all(table["det_lu"] <= bound) and np.all(table["grad_inverse"] <= bound)
+    assert np.all(table["grad_backprop"] <= 4 * eps)
+    assert table["grad_inverse"][-1] > 1e4 * table["grad_inverse"][0]
+    a, weights = cv.cancelling_net(3e-17, seed=155)
+    assert cv.exact_output(a, weights) > 0 and K.det(cv.milne_matrix(a, weights)) < 0
+
+
+def test_singular_A_with_positive_output_is_reported():
+    """When y > 0 but A is singular in floating point the determinant route says so instead of a LinAlgError."""
+    for seed in range(400):
+        a, weights = cv.cancelling_net(1e-17, seed=seed)
+        try:
+            np.linalg.inv(cv.milne_matrix(a, weights))
+        except np.linalg.LinAlgError:
+            if cv.relu_output(a, weights) > 0:
+                with pytest.raises(ValueError, match="singular in floating point"):
+                    cv.y_derivatives(a, weights)
+                return
+    pytest.fail("no numerically singular A with y > 0 among 400 draws")
+
+
+# ------------------------------------------------------------------------------------------------ radial plane, masks
+def test_radial_plane_and_dropout_masks():
+    w = np.array([3.0, 4.0, 0.0])
+    D = cv.radial_plane(w, seed=2)
+    np.testing.assert_allclose(D @ D.T, np.eye(2), atol=1e-15)
+    np.testing.assert_allclose(D[0], w / 5.0)
+    with pytest.raises(ValueError, match="w: expected a non-zero weight vector"):
+        cv.radial_plane(np.zeros(3))
+    dims = (5, 20, 20, 1)
+    keeps = cv.dropout_masks(dims, 64, 0.5, "batch", seed=4)
+    assert [k.shape for k in keeps] == [(64, 20), (64, 20)] and all(np.all(k == k[0]) for k in keeps)
+    keeps = cv.dropout_masks(dims, 64, 0.5, "example", seed=4)
+    assert 0.4 < np.mean(keeps[0]) < 0.6 and not np.all(keeps[0] == keeps[0][0])

@@ -107,3 +107,22 @@ def test_bad_input():
         f.hvp(w, np.ones(P - 1))
     with pytest.raises(ValueError, match="w: expected shape"):
         f.gradient(w[:3])
+
+
+def test_student_mistakes_end_in_a_message_not_a_number():
+    import landscapelab as ll
+    from landscapelab.testing import random_problem
+
+    p = random_problem((3, 4, 1), n=5)
+    with pytest.raises(ValueError, match=r"Y: expected the shape of the predictions \(5, 1\), got \(5,\)"):
+        ll.losses.square(p.net(p.w, p.X), p.Y[:, 0])
+    with pytest.raises(TypeError, match="scale: expected a finite number, got '2'"):
+        ll.loss_function(p.net, p.X, p.Y, scale="2")
+    with pytest.raises(ValueError, match="cross-entropy needs at least 2 outputs"):
+        ll.loss_function(p.net, p.X, np.ones((5, 1)), loss="cross_entropy")
+    for factor in (1e155, 1e200):
+        with pytest.raises(FloatingPointError, match="overflow in the"):
+            p.f.gradient(p.w * factor)
+        with pytest.raises(FloatingPointError, match="overflow in the"):
+            p.f.value(p.w * factor)
+    assert np.isfinite(p.f.value(p.w * 1e3))          # large but representable: no error

@@ -1,8 +1,9 @@
 """Kernels of landscapelab.kernels: Milne's determinant formula and Qi's singular-value intervals.
 
-Oracles: the forward pass of landscapelab.MLP (independent code), hand-worked examples
-(paper-001, sections 3.2 and 4.3-4.4), numpy.linalg (det, svd), brute-force permutation enumeration and the NumPy
-twins in landscapelab.kernels.reference (hypothesis). Spec numbers label the properties tested.
+Oracles: the forward pass of landscapelab.MLP (independent code), hand-worked examples (the chapter's worked
+example and its C_core matrix), numpy.linalg (det, slogdet, svd, eigvals, real and complex), brute-force
+permutation enumeration and the NumPy twins in landscapelab.kernels.reference (hypothesis). Spec numbers label the
+properties tested.
 """
 
 import numpy as np
@@ -152,7 +153,7 @@ def test_leibniz_terms_are_the_active_paths(n0, hidden):
 
 # ------------------------------------------------------------------------------------------------ det kernels
 def test_det_singular_and_pivoting():
-    """A zero (1,1) entry needs pivoting (pitfall P4); a singular matrix gives exactly 0 and slogdet (0, -inf)."""
+    """A zero (1,1) entry needs pivoting; a singular matrix gives exactly 0 and slogdet (0, -inf)."""
     assert K.det([[0.0, 2.0], [3.0, 0.0]]) == -6.0
     assert K.det([[1.0, 2.0], [2.0, 4.0]]) == 0.0
     assert K.slogdet([[1.0, 2.0], [2.0, 4.0]]) == (0.0, -np.inf)
@@ -169,7 +170,7 @@ def test_det_batched_matches_numpy_for_benchmark_sizes():
 
 
 def test_slogdet_of_c_core_beyond_overflow():
-    """Pitfall P9: det C_core carries kappa = beta^(sum (n_k - 1)), which overflows for wide nets; slogdet does not."""
+    """det C_core carries kappa = beta^(sum (n_k - 1)), which overflows for wide nets; slogdet does not."""
     rng = np.random.default_rng(5)
     beta = 3.0
     a, weights = in_U1(rng, 40, (400, 400), beta)
@@ -289,7 +290,7 @@ def test_qi_theorem_on_3000_matrices():
 
 
 def test_rows_only_variant_fails_for_a_heavy_column():
-    """Pitfall P11: with row sums only (the eigenvalue habit) a heavy column escapes every interval; Qi's max does
+    """With row sums only (the eigenvalue habit) a heavy column escapes every interval; Qi's max does
     not. [[1,0,0],[3,1,0],[3,0,1]] has sigma_max >= |column 1| = sqrt(19) > 4 = largest row-interval end."""
     A = np.array([[1.0, 0.0, 0.0], [3.0, 1.0, 0.0], [3.0, 0.0, 1.0]])
     sv = np.linalg.svd(A, compute_uv=False)
@@ -319,6 +320,73 @@ def test_gershgorin_discs_contain_eigenvalues():
         ev = np.linalg.eigvals(A)
         dist = np.abs(ev[:, None] - centres[None, :]) <= radii[None, :] * (1 + 1e-12) + 1e-12
         assert dist.any(axis=1).all()
+
+
+# ------------------------------------------------------------------------------------------------ complex input
+def test_complex_determinants_are_not_cast_to_real():
+    """det(diag(i, 1)) = i (a silent cast to real would give 0); det, slogdet and det_batched agree with LAPACK on
+    random complex matrices, and slogdet's sign is the phase det/|det|."""
+    assert K.det(np.diag([1j, 1.0])) == 1j
+    assert K.det([[1j, 0.0], [0.0, 1.0]]) == 1j
+    assert K.slogdet(np.diag([1j, 1.0])) == (1j, 0.0)
+    assert K.det_batched(np.diag([1j, 1.0])[None])[0] == 1j
+    rng = np.random.default_rng(31)
+    for n in (1, 2, 5, 12):
+        A = rng.standard_normal((n, n)) + 1j * rng.standard_normal((n, n))
+        ref = np.linalg.det(A)
+        assert isinstance(K.det(A), complex)
+        assert abs(K.det(A) - ref) <= 1e-12 * abs(ref)
+        assert abs(R.det(A) - ref) <= 1e-12 * abs(ref)
+        sign, logabs = K.slogdet(A)
+        rsign, rlog = np.linalg.slogdet(A)
+        assert abs(sign) == pytest.approx(1.0, abs=1e-14)
+        assert abs(sign - rsign) <= 1e-12 and logabs == pytest.approx(rlog, abs=1e-12)
+        As = rng.standard_normal((4, n, n)) + 1j * rng.standard_normal((4, n, n))
+        refs = np.linalg.det(As)
+        got = K.det_batched(As)
+        assert got.dtype == np.complex128
+        assert np.all(np.abs(got - refs) <= 1e-12 * np.abs(refs))
+    assert K.slogdet(np.array([[1j, 2j], [1.0, 2.0]])) == (0j, -np.inf)
+    with pytest.raises(ValueError, match="As: matrix 0 contains non-finite values"):
+        K.det_batched(np.array([[[1.0, complex(np.nan, 1.0)], [0.0, 1.0]]]))
+
+
+def test_qi_and_gershgorin_on_complex_matrices():
+    """Qi's theorem is stated for complex matrices: on 500 random complex matrices every singular value lies in the
+    union of the intervals (computed from the moduli, not from the real parts), and every eigenvalue in a
+    Gershgorin disc around the complex diagonal entry."""
+    rng = np.random.default_rng(32)
+    for k in range(500):
+        n = 2 + k % 7
+        A = rng.standard_normal((n, n)) + 1j * rng.standard_normal((n, n)) + np.diag(
+            rng.uniform(-4, 4, n) * np.exp(2j * np.pi * rng.random(n)))
+        sv = np.linalg.svd(A, compute_uv=False)
+        lower, upper = K.qi_intervals(A)
+        np.testing.assert_allclose(lower, R.qi_intervals(A)[0], atol=1e-13 * upper.max())
+        assert K.in_union(sv, lower, upper).all()
+        centres, radii = K.gershgorin_discs(A)
+        np.testing.assert_array_equal(centres, np.diag(A))
+        ev = np.linalg.eigvals(A)
+        assert (np.abs(ev[:, None] - centres[None, :]) <= radii[None, :] * (1 + 1e-12) + 1e-12).any(axis=1).all()
+    # the moduli matter: a purely imaginary diagonal has b_i = |a_ii|, not Re a_ii = 0
+    lower, upper = K.qi_intervals(np.diag([3j, 2j]))
+    assert lower.tolist() == [3.0, 2.0] and upper.tolist() == [3.0, 2.0]
+    assert K.johnson_bound(np.diag([3j, 2j])) == 2.0
+
+
+def test_leibniz_terms_of_a_complex_matrix():
+    A = np.array([[1j, 2.0], [3.0, 4j]])
+    perms, signs, products = K.leibniz_terms(A)
+    assert products.dtype == np.complex128
+    assert np.sum(signs * products) == pytest.approx(np.linalg.det(A), abs=1e-14)
+
+
+def test_milne_matrices_refuse_complex_input():
+    """The ReLU switches compare with 0, so the network functions refuse complex numbers instead of casting them."""
+    with pytest.raises(TypeError, match="a: expected real numbers"):
+        K.milne_matrix([1.0 + 1j, 2.0], W_EX)
+    with pytest.raises(TypeError, match=r"weights\[1\]: expected real numbers"):
+        K.milne_det(A_EX, [W_EX[0], W_EX[1] * 1j])
 
 
 # ------------------------------------------------------------------------------------------------ kernels vs twins
@@ -400,6 +468,20 @@ def test_leibniz_dfs_matches_brute_force(A):
     assert abs(np.sum(signs * products) - np.linalg.det(A)) <= 1e-11 * scale
 
 
+@settings(max_examples=40, deadline=None)
+@given(square(), square())
+def test_complex_det_matches_numpy(re, im):
+    n = min(re.shape[0], im.shape[0])
+    A = re[:n, :n] + 1j * im[:n, :n]
+    scale = np.prod(np.maximum(1.0, np.linalg.norm(A, axis=1)))
+    assert abs(K.det(A) - R.det(A)) <= 1e-12 * scale
+    assert abs(K.det_batched(A[None])[0] - R.det(A)) <= 1e-12 * scale
+    if abs(R.det(A)) > 1e-9 * scale:
+        s, l = K.slogdet(A)
+        rs, rl = R.slogdet(A)
+        assert abs(s - rs) <= 1e-9 and l == pytest.approx(rl, abs=1e-9)
+
+
 @settings(max_examples=80, deadline=None)
 @given(square(12), st.sampled_from(["max", "rows", "columns", "mean"]))
 def test_gershgorin_kernels_match_twins(A, radius):
@@ -447,7 +529,7 @@ def test_network_validation_names_the_argument():
         K.det_batched(np.stack([np.eye(2), np.full((2, 2), np.nan)]))
     with pytest.raises(ValueError, match="radius: expected one of 'max', 'rows', 'columns', 'mean'"):
         K.qi_intervals(np.eye(2), radius="row")
-    with pytest.raises(ValueError, match=r"A: has 4 non-zero Leibniz terms, more than max_terms=3"):
+    with pytest.raises(ValueError, match=r"A: has more than max_terms=3 non-zero Leibniz terms"):
         K.leibniz_terms(K.milne_matrix(A_EX, W_EX), max_terms=3)
 
 
@@ -458,3 +540,16 @@ def test_docstring_examples(module):
 
     result = doctest.testmod(importlib.import_module(f"landscapelab.kernels.{module}"))
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_leibniz_stops_at_max_terms_on_a_dense_matrix():
+    """A dense 12 x 12 matrix has 479,001,600 terms; the search must stop after max_terms + 1 of them (it took 46 s
+    to count them all before refusing)."""
+    from landscapelab.kernels.determinant import _leibniz_kernel
+
+    A = np.ones((12, 12))
+    with pytest.raises(ValueError, match="more than max_terms=1000"):
+        K.leibniz_terms(A, max_terms=1000)
+    assert _leibniz_kernel(A, np.empty((0, 12), dtype=np.int64), np.empty(0), False, 1000) == 1001
+    perms, signs, products = K.leibniz_terms(np.eye(12) + np.eye(12, k=1), max_terms=10)
+    assert len(perms) == 1 and signs[0] == 1.0 and products[0] == 1.0

@@ -54,7 +54,8 @@ def test_operator_norm_uses_arpack_for_large_supports():
 def test_verify_has_a_row_per_theorem_and_per_observation():
     claims = [c.claim for c in checks.registry("smoothness")]
     for needle in ("Theorem 12", "Theorem 13", "Theorem 14", "Theorem 15", "Lemmas 9-10", "Assumption 1",
-                   "depth l = 1", "critical line", "sigmoid", "M != Omega", "Corrected entry"):
+                   "depth l = 1", "critical line", "sigmoid", "M != Omega", "The full entry", "Descent lemma",
+                   "sublevel set", "frontier is exact"):
         assert any(needle in c for c in claims), needle
     assert sum("Beyond the paper" in c for c in claims) >= 3
 

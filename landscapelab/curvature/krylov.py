@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .._validate import choice, positive_int
+from .._validate import choice, function, positive_int, positive_number
 from ..nets import _all_entries_finite
 
 __all__ = ["ConvergenceWarning", "LanczosResult", "lanczos", "subspace_iteration", "DEFAULT_MAX_MEMORY",
@@ -32,9 +32,11 @@ class ConvergenceWarning(RuntimeWarning):
 class LanczosResult(np.ndarray):
     """The eigenvalues (an ndarray) with the convergence facts as attributes.
 
-    Attributes
+    Parameters
     ----------
-    residuals : ndarray
+    values : array (k,)
+        The Ritz values.
+    residuals : array (k,)
         ``||A y_i - theta_i y_i||`` of each returned Ritz pair (a bound on the eigenvalue error).
     converged : bool
         Whether every residual met the tolerance.
@@ -63,7 +65,21 @@ class LanczosResult(np.ndarray):
 
 
 def check_tol(tol, name: str = "tol", budget: bool = False) -> float:
-    """A relative tolerance must be a finite number in (0, 1); 0 ("run the whole budget") only with a budget."""
+    """Check a relative tolerance: a finite number in (0, 1); 0 ("run the whole budget") only with a budget.
+
+    Parameters
+    ----------
+    tol : float
+        The tolerance.
+    name : str
+        The argument's name in error messages.
+    budget : bool
+        Whether the caller gave an iteration budget (then 0 is accepted).
+
+    Returns
+    -------
+    float
+    """
     if isinstance(tol, bool) or not isinstance(tol, (int, float, np.integer, np.floating)):
         raise TypeError(f"{name}: expected a number in (0, 1), got {tol!r}")
     if budget and tol == 0:
@@ -146,8 +162,7 @@ def _orthonormalise(W, basis, m, rng, scale, before=None):
 def _vector_limit(P, k, max_vectors, max_memory):
     limit = P if max_vectors is None else min(P, positive_int(max_vectors, "max_vectors"))
     if max_memory is not None:
-        if isinstance(max_memory, bool) or not isinstance(max_memory, (int, float)) or not max_memory > 0:
-            raise ValueError(f"max_memory: expected a positive number of bytes, got {max_memory!r}")
+        max_memory = positive_number(max_memory, "max_memory")
         by_memory = int(max_memory // (8 * P))
         if by_memory < 2 * k:
             raise MemoryError(f"max_memory: {max_memory:.3g} bytes hold {by_memory} vectors of length {P}; the block "
@@ -187,7 +202,7 @@ def lanczos(operator: Callable[[np.ndarray], np.ndarray], P: int, k: int = 1, wh
     Returns
     -------
     values : LanczosResult (k,)
-        Ordered as asked: descending for "largest", ascending for "smallest", by descending |value| for
+        Ordered as asked: descending for "largest", ascending for "smallest", by descending absolute value for
         "magnitude"; ``.residuals``, ``.converged`` and ``.n_vectors`` say how far the iteration got.
     vectors : ndarray (P, k), only if ``return_vectors``
 
@@ -196,6 +211,7 @@ def lanczos(operator: Callable[[np.ndarray], np.ndarray], P: int, k: int = 1, wh
     ConvergenceWarning
         When ``max_vectors`` or ``max_memory`` stopped the iteration before ``tol`` was met.
     """
+    function(operator, "operator")
     P = positive_int(P, "P")
     k = positive_int(k, "k")
     if k > P:
@@ -293,6 +309,12 @@ def subspace_iteration(operator, P: int, k: int, which: str, tol: float, max_ite
     ConvergenceWarning
         When ``max_iter`` iterations did not reach ``tol``.
     """
+    function(operator, "operator")
+    P = positive_int(P, "P")
+    k = positive_int(k, "k")
+    if k > P:
+        raise ValueError(f"k: at most P = {P} eigenvalues exist, asked for {k}")
+    which = choice(which, "which", ("largest", "smallest", "magnitude"))
     tol = check_tol(tol, budget=True)
     max_iter = positive_int(max_iter, "max_iter")
     rng = np.random.default_rng(seed)
