@@ -11,7 +11,7 @@ import itertools
 
 import numpy as np
 
-from .._validate import choice, positive_int
+from .._validate import as_float_array, choice, positive_int
 from .determinant import _check_matrices, _check_square
 from .gershgorin import RADII, in_union
 
