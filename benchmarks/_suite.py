@@ -16,6 +16,7 @@ import landscapelab as ll
 
 MODE = "1"          # "1" (one thread, CPU seconds) or "default" (library defaults, wall seconds)
 QUICK = False
+BOOK = False        # the book's subset (benchmarks/run.py --book): fewer sizes and repeats, fits a page build
 BASIS = 1           # index into a (wall, cpu) sample: 1 for CPU seconds, 0 for wall seconds
 ROWS: list[dict] = []
 T0 = time.perf_counter()
@@ -37,7 +38,9 @@ def sample(fn, inner: int = 1):
 
 
 def calibrate(fn, target: float) -> int:
-    """Calls per sample so that one sample lasts about ``target`` seconds."""
+    """Calls per sample so that one sample lasts about ``target`` seconds (a fifth of it in the book's subset)."""
+    if BOOK:
+        target = target / 5
     t = max(sample(fn)[BASIS], 1e-7)
     return max(1, min(2000, int(target / t)))
 
@@ -51,6 +54,8 @@ def paired(ours, ref, repeats: int, target: float = 0.05, budget: float | None =
         budget = 4.0 if QUICK else 20.0
     elif QUICK:
         budget = min(budget, 10.0)
+    if BOOK:
+        budget, repeats = min(budget, 1.0), min(repeats, 3)
     ours()
     ref()
     inner_o, inner_r = calibrate(ours, target), calibrate(ref, target)
@@ -71,7 +76,9 @@ def paired(ours, ref, repeats: int, target: float = 0.05, budget: float | None =
 
 
 def add_row(task, size, ours_samples, reference, ref_samples, goal=None, goal_text=None, agree=None, note=None,
-            section=""):
+            section="", reason=None):
+    """Append a row to the table; ``reason`` (a callable taking the row, or a string) says what bounds the ratio
+    and is printed when the goal is missed."""
     a = np.array([s[BASIS] for s in ours_samples])
     row = {"section": section, "task": task, "size": size, "mode": MODE, "basis": "cpu" if BASIS else "wall",
            "ours": float(np.median(a)), "reference": reference, "repeats": int(a.size),
@@ -89,6 +96,8 @@ def add_row(task, size, ours_samples, reference, ref_samples, goal=None, goal_te
     row["agree"] = None if agree is None else float(agree)
     if note:
         row["note"] = note
+    if row["met"] is False and reason is not None:
+        row["reason"] = reason(row) if callable(reason) else reason
     ROWS.append(row)
     progress(f"{task} {size}: ours {row['ours']:.3g} s, {reference} {row.get('ref', float('nan')):.3g} s, ratio "
              f"{row.get('ratio', float('nan')):.3g}")
@@ -183,18 +192,52 @@ def overhead_rows(jax):
     jhvp = jax.jit(lambda w, u: jax.jvp(jax.grad(loss), (w,), (u,))[1])
     jcyc = Cycle([jax.numpy.asarray(p) for p in points])
     jv = jax.numpy.asarray(v)
+    jvmap = jax.jit(jax.vmap(lambda w, u: jax.jvp(jax.grad(loss), (w,), (u,))[1], in_axes=(None, 0)))
+    V16 = np.ones((16, net.n_params))
+    jV = jax.numpy.asarray(V16)
     size = f"P={net.n_params} (overhead)"
     so, sr = paired(lambda: f.gradient(cyc()), lambda: jgrad(jcyc()).block_until_ready(), 5 if QUICK else 15)
-    add_row("gradient", size, so, "jax.jit(grad)", sr, section="mlp",
-            note="[1, 2, 2, 1] on one sample: the per-call cost of each side (Python, NumPy calls, JAX dispatch)")
+    row = add_row("gradient", size, so, "jax.jit(grad)", sr, section="mlp",
+                  note="[1, 2, 2, 1] on one sample: the per-call cost of each side (Python, NumPy calls, JAX "
+                       "dispatch)")
+    OVERHEAD["gradient"] = (row["ours"], row["ref"])
     so, sr = paired(lambda: f.hvp(cyc(), v), lambda: jhvp(jcyc(), jv).block_until_ready(), 5 if QUICK else 15)
-    add_row("HVP", size, so, "jax.jit(jvp of grad)", sr, section="mlp")
+    row = add_row("HVP", size, so, "jax.jit(jvp of grad)", sr, section="mlp")
+    OVERHEAD["HVP"] = (row["ours"], row["ref"])
+    so, sr = paired(lambda: f.hvp(cyc(), V16), lambda: jvmap(jcyc(), jV).block_until_ready(), 5 if QUICK else 15)
+    row = add_row("block of 16 HVPs", size, so, "jax.jit(vmap(HVP))", sr, section="mlp")
+    OVERHEAD["block of 16 HVPs"] = (row["ours"], row["ref"])
+
+
+#: Per-call cost (ours, JAX) of each task on the [1, 2, 2, 1] network, filled by :func:`overhead_rows`.
+OVERHEAD: dict = {}
+
+
+def jax_reason(task: str, hvp_in_gradients=None):
+    """What bounds a missed ratio against JAX: the per-call overhead measured on the tiny network, and for the HVP
+    how many gradients one HVP costs on each side (the same flops would give the same count)."""
+    def reason(row):
+        parts = []
+        if task in OVERHEAD:
+            o, j = OVERHEAD[task]
+            gap = max(row["ours"] - row["ref"], 1e-12)
+            parts.append(f"per-call overhead (the [1, 2, 2, 1] row): ours {fmt(o)}, JAX {fmt(j)}; their difference "
+                         f"{fmt(o - j)} is {100 * (o - j) / gap:.0f}% of the gap {fmt(gap)} at this size")
+        if hvp_in_gradients is not None:
+            ours, theirs = hvp_in_gradients()
+            parts.append(f"one HVP costs {ours:.2f} gradients here (ours) against {theirs:.2f} (JAX): the "
+                         f"R-operator's products against XLA's fused jvp-of-grad")
+        if MODE != "1":
+            parts.append("default threads: wall-clock, both sides share the 2 CPUs with the machine's load")
+        return "; ".join(parts) or None
+
+    return reason
 
 
 def section_mlp(info):
     jax = jax_or_none()
     repeats = 5 if QUICK else 15
-    if jax is not None and MODE == "1":
+    if jax is not None:
         overhead_rows(jax)
     for m in (64, 256, 1024):
         net, X, Y, f, points = mlp_problem(m)
@@ -224,16 +267,25 @@ def section_mlp(info):
             info["jax_threads_with_cpu_time"] = jax_threads_used(lambda: jgrad(jcyc()).block_until_ready(), 200)
         agree = rel(f.gradient(points[0]), jgrad(jpoints[0]))
         so, sr = paired(lambda: f.gradient(cyc()), lambda: jgrad(jcyc()).block_until_ready(), repeats)
-        add_row("gradient", size, so, "jax.jit(grad)", sr, goal=1.0, agree=agree, section="mlp")
+        grad_row = add_row("gradient", size, so, "jax.jit(grad)", sr, goal=1.0, agree=agree, section="mlp",
+                           reason=jax_reason("gradient"))
         agree = rel(f.hvp(points[0], v), jhvp(jpoints[0], jv))
         so, sr = paired(lambda: f.hvp(cyc(), v), lambda: jhvp(jcyc(), jv).block_until_ready(), repeats)
-        add_row("HVP", size, so, "jax.jit(jvp of grad)", sr, goal=1.0, agree=agree, section="mlp")
+
+        def in_gradients(_so=so, _sr=sr, _g=grad_row):
+            hvp_o = float(np.median([x[BASIS] for x in _so]))
+            hvp_j = float(np.median([x[BASIS] for x in _sr]))
+            return hvp_o / _g["ours"], hvp_j / _g["ref"]
+
+        add_row("HVP", size, so, "jax.jit(jvp of grad)", sr, goal=1.0, agree=agree, section="mlp",
+                reason=jax_reason("HVP", in_gradients))
         agree = rel(f.hvp(points[0], V16), jvmap(jpoints[0], jV))
         so, sr = paired(lambda: f.hvp(cyc(), V16), lambda: jvmap(jcyc(), jV).block_until_ready(), repeats,
                         budget=30.0)
-        add_row("block of 16 HVPs", size, so, "jax.jit(vmap(HVP))", sr, goal=1.0, agree=agree, section="mlp")
+        add_row("block of 16 HVPs", size, so, "jax.jit(vmap(HVP))", sr, goal=1.0, agree=agree, section="mlp",
+                reason=jax_reason("block of 16 HVPs"))
 
-        if MODE != "1":
+        if MODE != "1" or BOOK:
             continue
 
         def singles():
@@ -252,7 +304,7 @@ def section_mlp(info):
 def section_lanczos(info):
     from scipy.sparse.linalg import eigsh
 
-    from landscapelab.curvature.lanczos import lanczos
+    from landscapelab.curvature import lanczos
 
     jax = jax_or_none()
     repeats = 2 if QUICK else 5
@@ -276,8 +328,12 @@ def section_lanczos(info):
                                                                    op.rows(V))[1], symmetric=True)
     ref_value = eigsh(counting, k=1, which="LA", tol=tol, return_eigenvectors=False)
     so, sr = paired(ours, scipy_eigsh, repeats, budget=40.0)
+    per_product = {"ours": float(np.median([x[BASIS] for x in so])) / value.n_vectors,
+                   "eigsh": float(np.median([x[BASIS] for x in sr])) / counted["n"]}
     add_row("top Hessian eigenvalue", size, so, "scipy eigsh (our op)", sr, goal=1.0,
             agree=abs(value[0] - ref_value[0]) / abs(ref_value[0]), section="lanczos",
+            reason=f"products: {value.n_vectors} (ours, in blocks) against {counted['n']} (eigsh, one at a time); "
+                   f"time per product {fmt(per_product['ours'])} against {fmt(per_product['eigsh'])}",
             note=f"lambda_max = {value[0]:.10g}; {value.n_vectors} products (ours, operator built inside the timing), "
                  f"{counted['n']} products (eigsh); tol {tol:g}")
     if jax is None:
@@ -299,6 +355,10 @@ def section_lanczos(info):
     so, sr = paired(ours, driven_by_jax, repeats, budget=40.0)
     add_row("top Hessian eigenvalue", size, so, "our Lanczos, JAX products", sr, goal=1.0,
             agree=abs(value[0] - jax_value[0]) / abs(jax_value[0]), section="lanczos",
+            reason=lambda row: (f"the same Lanczos: {value.n_vectors} products (ours) against "
+                                f"{jax_value.n_vectors} (JAX); per product "
+                                f"{fmt(row['ours'] / value.n_vectors)} against {fmt(row['ref'] / jax_value.n_vectors)}"
+                                ", i.e. the HVP rows of the table at m = 1024"),
             note=f"JAX products: jit of jax.linearize(grad) at the point, linearised and compiled before timing; "
                  f"{jax_value.n_vectors} products")
 
@@ -320,7 +380,9 @@ def section_hessian(info):
     so, sr = paired(lambda: ll.hessian(f, cyc()), lambda: autograd.hessian(f)(cyc()), 2 if QUICK else 5,
                     budget=30.0)
     add_row("dense Hessian", size, so, "autograd.hessian", sr, goal=0.2, goal_text="<= 0.2 (5x)",
-            agree=rel(ours, auto), section="hessian")
+            agree=rel(ours, auto), section="hessian",
+            reason=f"ours: P = {net.n_params} Hessian-vector products in blocks of rows; autograd: the same number "
+                   "of reverse passes over a traced graph")
     if jax is None:
         return
     jh = jax.jit(jax.hessian(jax_loss(jax, net, X, Y)))
@@ -335,19 +397,25 @@ def section_kernels(info):
 
     rng = np.random.default_rng(0)
     repeats = 5 if QUICK else 11
-    stack = 4000 if QUICK else 10_000
-    for n in (2, 4, 8, 12, 16, 24, 32):
+    stack = 2000 if BOOK else 4000 if QUICK else 10_000
+    for n in ((4, 8, 16) if BOOK else (2, 4, 8, 12, 16, 24, 32)):
         As = rng.standard_normal((stack, n, n))
         agree = float(np.max(np.abs(K.det_batched(As) - np.linalg.det(As)) / np.abs(np.linalg.det(As)).max()))
         so, sr = paired(lambda: K.det_batched(As), lambda: np.linalg.det(As), repeats)
         add_row("det_batched", f"{stack} x ({n}, {n})", so, "numpy.linalg.det", sr,
-                goal=0.6 if n <= 16 else None, agree=agree, section="kernels")
+                goal=0.6 if n <= 16 else None, agree=agree, section="kernels",
+                reason=lambda row, n=n: (f"both sides do the same LU ({n ** 3 / 3:.0f} multiply-adds per matrix): "
+                                         f"{1e9 * row['ours'] / stack / (n ** 3 / 3):.2f} ns per multiply-add "
+                                         f"(ours) against {1e9 * row['ref'] / stack / (n ** 3 / 3):.2f} (LAPACK "
+                                         "getrf, blocked and vectorised across the row)"))
     B = rng.standard_normal((500, 500))
     sv = np.linalg.svd(B, compute_uv=False)
     inside = bool(K.in_union(sv, *K.qi_intervals(B)).all())
     so, sr = paired(lambda: K.qi_intervals(B), lambda: np.linalg.svd(B, compute_uv=False), repeats)
     add_row("qi_intervals", "n=500", so, "numpy.linalg.svd", sr, goal=0.01, goal_text="<= 0.01 (100x)",
-            section="kernels", note=f"every singular value inside the union of the intervals: {inside}")
+            section="kernels", note=f"every singular value inside the union of the intervals: {inside}",
+            reason=lambda row: (f"one sweep over the n^2 = 250000 entries: {1e9 * row['ours'] / 250000:.2f} ns per "
+                                "entry (memory bandwidth and the argument checks) against the O(n^3) SVD"))
     milne(rng, repeats)
 
 
@@ -367,6 +435,7 @@ def milne(rng, repeats):
     dense = float(np.linalg.det(A))
     so, sr = paired(lambda: cd.milne_det(a, weights), lambda: np.linalg.det(A), repeats)
     note = f"A is {A.shape[0]} x {A.shape[0]}; milne_det {y:.12g}, LAPACK {dense:.12g}"
+    t_check = t_kernel = None
     try:                                       # where the time goes: argument checks against the kernel
         a_, w_, dims_ = cd._check_network(a, weights)
         H = dims_.size - 2
@@ -382,7 +451,12 @@ def milne(rng, repeats):
     except (AttributeError, TypeError, ValueError) as err:
         note += f"; split not measured ({type(err).__name__}: {err})"
     add_row("milne_det", "5 x 100 hidden", so, "numpy.linalg.det of A", sr, goal=0.005,
-            goal_text="<= 0.005 (200x)", agree=abs(y - dense) / abs(dense), section="kernels", note=note)
+            goal_text="<= 0.005 (200x)", agree=abs(y - dense) / abs(dense), section="kernels", note=note,
+            reason=lambda row: (
+                f"argument checks (validating and concatenating the {sum(W.size for W in weights)} weights) "
+                f"take {fmt(t_check)} of a call, the O(weights) kernel {fmt(t_kernel)}; the kernel alone is "
+                f"{row['ref'] / t_kernel:.0f} times faster than LAPACK's O(n^3) LU of the {A.shape[0]} x "
+                f"{A.shape[0]} matrix" if t_kernel else "split not measured"))
 
 
 def fmt(t: float) -> str:
@@ -406,7 +480,7 @@ def peak_bytes(fn) -> int:
 
 
 def section_scaling(info):
-    targets = (1e4, 1e5, 1e6, 4e6) if QUICK else (1e4, 3e4, 1e5, 3e5, 1e6, 2e6, 4e6)
+    targets = (1e4, 1e5, 1e6) if BOOK else (1e4, 1e5, 1e6, 4e6) if QUICK else (1e4, 3e4, 1e5, 3e5, 1e6, 2e6, 4e6)
     tasks = ("gradient", "HVP", "Lanczos 30")
     out = {"P": [], "m": [], "tasks": list(tasks), "time": {t: [] for t in tasks}, "memory": {t: [] for t in tasks},
            "spread": {t: [] for t in tasks}}
@@ -451,13 +525,23 @@ def section_scaling(info):
     return out
 
 
+#: The chapters' demo modules, each with the chapter it belongs to.
+DEMO_MODULES = (("preliminaries", "landscapelab.demos.preliminaries"), ("smoothness", "landscapelab.smoothness.demos"),
+                ("convexity", "landscapelab.convexity.demos"), ("wide_layers", "landscapelab.wide.demos"),
+                ("loss_topology", "landscapelab.wide.demos_topology"))
+
+
+#: The demos the book's subset times (quick to build; the quick and full suites time every demo).
+BOOK_DEMOS = ("smoothness.phi_explorer", "convexity.determinant_demo", "convexity.qi_demo")
+
+
 def demo_functions():
     """Every public function of the chapters' demo modules that returns a Demo and needs no argument."""
     import importlib
     import inspect
 
     found = []
-    for module_name in ("landscapelab.smoothness.demos", "landscapelab.convexity.demos"):
+    for chapter, module_name in DEMO_MODULES:
         module = importlib.import_module(module_name)
         for name, fn in inspect.getmembers(module, inspect.isfunction):
             if name.startswith("_") or fn.__module__ != module.__name__:
@@ -466,12 +550,12 @@ def demo_functions():
             returns = sig.return_annotation
             if (returns == "Demo" or getattr(returns, "__name__", "") == "Demo") and all(
                     p.default is not p.empty for p in sig.parameters.values()):
-                found.append((f"{module_name.split('.')[1]}.{name}", fn))
+                found.append((f"{chapter}.{name}", fn))
     return found
 
 
 def controls_of(widget):
-    """The selection controls (sliders, dropdowns) in a widget tree."""
+    """The selection controls (sliders, buttons, dropdowns) in a widget tree."""
     found = []
     stack = [widget]
     while stack:
@@ -482,7 +566,29 @@ def controls_of(widget):
     return found[::-1]
 
 
+def control_values(control):
+    options = control.options
+    return [v for _, v in options] if isinstance(options[0], tuple) else list(options)
+
+
+def slider_moves(live):
+    """Move every control of a live widget through all its values and back to its default (the others at their
+    defaults); returns the seconds of each move (the widget's observers redraw synchronously)."""
+    moves = []
+    for control in controls_of(live):
+        default = control.value
+        for value in control_values(control) + [default]:
+            if value == control.value:
+                continue
+            t = time.perf_counter()
+            control.value = value
+            moves.append(time.perf_counter() - t)
+    return moves
+
+
 def section_demos(info):
+    """Every demo of every chapter: build, draw the static frames (what ``demo.show()`` does), then time each live
+    slider move over all controls. ``draw`` is wrapped to count how often each setting is drawn."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -490,30 +596,39 @@ def section_demos(info):
 
     latencies, per_demo = [], []
     for name, fn in demo_functions():
+        if BOOK and name not in BOOK_DEMOS:
+            continue
         start = time.perf_counter()
         demo = fn()
         build = time.perf_counter() - start
+        draws: dict = {}
+        inner = demo.draw
+
+        def counted(_inner=inner, _draws=draws, **settings):
+            key = tuple(sorted((k, repr(v)) for k, v in settings.items()))
+            _draws[key] = _draws.get(key, 0) + 1
+            return _inner(**settings)
+
+        demo.draw = counted
         start = time.perf_counter()
-        demo.static()                      # what demo.show() draws for the book's HTML version
+        if QUICK:                          # only the settings the sweep below visits
+            for param, values in demo.params.items():
+                for value in values:
+                    demo.png(**{param: value})
+        else:
+            demo.static()                  # what demo.show() draws for the book's HTML version
         static = time.perf_counter() - start
         live = demo.live()
-        moves = []
-        for control in controls_of(live):
-            default = control.value
-            values = [v for _, v in control.options] if isinstance(control.options[0], tuple) else list(
-                control.options)
-            for value in values + [default]:
-                if value == control.value:
-                    continue
-                t = time.perf_counter()
-                control.value = value      # the observers redraw synchronously
-                moves.append(time.perf_counter() - t)
+        moves = slider_moves(live)
         plt.close("all")
         latencies.extend(moves)
         per_demo.append({"name": name, "frames": demo.n_frames, "build": build, "static": static,
-                         "moves": len(moves), "p95": float(np.percentile(moves, 95)) if moves else 0.0,
-                         "max": float(max(moves, default=0.0))})
-        progress(f"demo {name}: {len(moves)} moves, p95 {per_demo[-1]['p95'] * 1e3:.1f} ms")
+                         "per_frame": static / max(len(draws), 1), "moves": len(moves),
+                         "p95": float(np.percentile(moves, 95)) if moves else 0.0,
+                         "max": float(max(moves, default=0.0)), "most_draws": max(draws.values(), default=0),
+                         "settings_drawn": len(draws)})
+        progress(f"demo {name}: {len(moves)} moves, p95 {per_demo[-1]['p95'] * 1e3:.1f} ms, "
+                 f"{per_demo[-1]['per_frame'] * 1e3:.0f} ms per frame drawn")
     lat = np.array(latencies)
     return {"moves": int(lat.size), "p95": float(np.percentile(lat, 95)), "median": float(np.median(lat)),
             "max": float(lat.max()), "per_demo": per_demo}
@@ -536,18 +651,21 @@ def section_dask(info):
         return {"skipped": f"distributed not installed ({err}); pip install -e '.[cluster]'"}
     # top_eigenvalue travels by name: the worker processes inherit this process's sys.path, benchmarks/ included
     grid = {"width": [300]}
-    seeds = range(8 if QUICK else 16)
+    seeds = range(4 if BOOK else 8 if QUICK else 16)
     serial = ll.sweep(top_eigenvalue, grid, seeds=seeds, progress=False)
     seconds, tables = [], []
-    for workers in (1, 2):
-        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-                Client(cluster) as client:
-            executor = client.get_executor()
+    # one cluster of two worker processes; the 1-worker timing restricts the executor to the first of them
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        client.wait_for_workers(2)
+        addresses = sorted(client.scheduler_info()["workers"])
+        for workers in (1, 2):
+            executor = client.get_executor(workers=addresses[:workers])
             ll.sweep(top_eigenvalue, {"width": [20]}, seeds=range(workers), executor=executor, progress=False)
             start = time.perf_counter()
             tables.append(ll.sweep(top_eigenvalue, grid, seeds=seeds, executor=executor, progress=False))
             seconds.append(time.perf_counter() - start)
-        progress(f"dask: {workers} worker(s) {seconds[-1]:.2f} s")
+            progress(f"dask: {workers} worker(s) {seconds[-1]:.2f} s")
     reference = serial.column("lambda_max")
     worst = max(float(np.max(np.abs(t.column("lambda_max") - reference) / np.abs(reference))) for t in tables)
     return {"tasks": len(seeds), "work": "top Hessian eigenvalue of a [10, 300, 300, 1] MLP, 64 samples",
@@ -583,9 +701,9 @@ def describe_threads(info):
     info["basis"] = "CPU seconds of the process (pinned to one CPU)" if MODE == "1" else "wall-clock seconds"
 
 
-def run_child(mode: str, quick: bool, sections, result_path: str):
-    global MODE, QUICK, BASIS
-    MODE, QUICK, BASIS = mode, quick, (1 if mode == "1" else 0)
+def run_child(mode: str, quick: bool, sections, result_path: str, book: bool = False):
+    global MODE, QUICK, BASIS, BOOK
+    MODE, QUICK, BASIS, BOOK = mode, quick or book, (1 if mode == "1" else 0), book
     warnings.simplefilter("ignore", category=DeprecationWarning)
     info = {"mode": mode}
     describe_threads(info)
