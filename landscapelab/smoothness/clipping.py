@@ -209,8 +209,10 @@ def cosh_race(starts=(1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0), steps=None, tol: float
         ``[-x0, x0]``.
     steps : array_like, optional
         The fixed step sizes tried (default 400 values from 1e-4 to 2, geometric).
-    tol, max_steps
-        As in :func:`iterations_to_tolerance`.
+    tol : float
+        Stop when ``|f'(x)| <= tol`` (as in :func:`iterations_to_tolerance`).
+    max_steps : int
+        Give up after this many steps.
 
     Returns
     -------

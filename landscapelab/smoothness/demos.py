@@ -41,6 +41,28 @@ def ray_explorer(depths=(0, 1, 2, 3), activations=("tanh", "gelu"), losses=("squ
 
     Markers: exact Hessians from the R-operator passes (``landscapelab.hessian``, independent of the closed form)
     at ``checks`` values of t per setting. ``depth = 0`` shows the bounded Hessian of Theorems 13 and 15.
+
+    Parameters
+    ----------
+    depths : sequence of int
+        Numbers of hidden layers offered by the slider (0 allowed; the default depth is 2 when offered).
+    activations : sequence of str
+        Hidden activations (each must satisfy Assumption 1).
+    losses : sequence of {"square", "cross_entropy"}
+        The losses offered.
+    ranges : sequence of (float, float)
+        The t ranges ``(lo, hi)``, ``0 < lo < hi``; the last is shown first.
+    points : int
+        Number of values of t per range (geometric grid), at least 2.
+    checks : int
+        Number of exact-Hessian markers per setting.
+    seed : int
+        Seed of the data of :func:`landscapelab.smoothness.random_problem`.
+
+    Returns
+    -------
+    Demo
+        Sliders ``depth``, ``activation``, ``loss`` and ``t_range``.
     """
     data = {}
     for depth in depths:
@@ -102,6 +124,20 @@ def admissible_region(lengths=(1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0), box=(60.
     layer). For depth 2 the region leaves every box as T grows; for depth 0 it settles. Right panel: the sampled
     points ``(||grad L||, ||H||_F)`` and the covering line with the smallest ``L0 = L1``
     (:func:`landscapelab.smoothness.smallest_cover`).
+
+    Parameters
+    ----------
+    lengths : sequence of float
+        The lengths T of the ray offered by the slider, all > 0.
+    box : (float, float)
+        The shown part ``[0, L0_max] x [0, L1_max]`` of the (L0, L1) plane, both > 0.
+    points : int
+        Number of intervals of the grid of t on ``[0, max(lengths)]``.
+
+    Returns
+    -------
+    Demo
+        Sliders ``T``, ``depth`` and ``loss``.
     """
     cases = {(2, "square"): "T2", (2, "cross_entropy"): "T3", (0, "square"): "T7", (0, "cross_entropy"): "T8"}
     data = {}
@@ -151,6 +187,20 @@ def phi_explorer(powers=(0.5, 1.0, 1.5, 2.0, 2.5, 3.0), T_max: float = 1e4, poin
 
     On Cooper's ray it grows like ``T^(2-p)`` for ``p < 2`` and stays bounded for ``p >= 2``. On the critical line
     (last bias = mean target, beyond the paper) the gradient is 0, so ``R_p(T)`` grows like ``T^2`` for every p.
+
+    Parameters
+    ----------
+    powers : sequence of float
+        The powers p offered by the slider, all >= 0.
+    T_max : float
+        The largest length of the ray, > 0.01 (the grid of t starts at 0.01).
+    points : int
+        Number of values of t (geometric grid), at least 2.
+
+    Returns
+    -------
+    Demo
+        Sliders ``p`` and ``line``.
     """
     t = np.geomspace(1e-2, T_max, points)
     lines = {"Cooper's ray": sm.example("T2").ray(), "critical line": sm.example("T10").ray()}
