@@ -229,27 +229,64 @@ def run(chapter: str | None = None, progress: bool = False) -> list[Row]:
     return [run_claim(entry) for entry in claims]
 
 
-def table(chapter: str | None = None, rows: list[Row] | None = None, seconds: bool = True) -> str:
+def table(chapter: str | None = None, rows: list[Row] | None = None, seconds: bool = True,
+          width: int | None = None) -> str:
     """Plain-text table of the rows (running the checks of ``chapter`` if ``rows`` is not given).
 
     Parameters
     ----------
     chapter : str, optional
-        The chapter to run when ``rows`` is None.
+        Run the checks of this chapter (when ``rows`` is not given).
     rows : list of Row, optional
-        Rows already computed.
+        Rows already run (``run(chapter)``).
     seconds : bool
-        Include the timing column; ``seconds=False`` makes the table identical from run to run (the book prints it that
-        way in cells that nbval compares).
+        ``False`` leaves out the timing column, so that the table is identical from run to run (the book prints
+        it that way in cells that nbval compares).
+    width : int, optional
+        Fit the table in this many columns (the book uses 88): the chapter column is left out when every row has
+        the same chapter, and the claim (then the measured and expected texts) wrap onto continuation lines.
+        ``None`` (the default) prints every row on one line.
 
     Returns
     -------
     str
+        A header line, a rule, and one row (or, with ``width``, one group of lines) per claim.
     """
     rows = run(chapter) if rows is None else rows
     headers = ("chapter", "claim", "measured", "expected", "result", "s")[: 6 if seconds else 5]
     cells = [(r.chapter, r.claim, r.measured, r.expected, "pass" if r.passed else "FAIL", f"{r.seconds:.2f}")[
         : len(headers)] for r in rows]
+    if width is not None:
+        if not isinstance(width, int) or isinstance(width, bool) or width < 40:
+            raise ValueError(f"width: expected an int of at least 40 columns, got {width!r}")
+        return _wrapped_table(headers, cells, width)
     widths = [max(len(h), *(len(c[i]) for c in cells)) if cells else len(h) for i, h in enumerate(headers)]
     line = lambda cols: "  ".join(c.ljust(w) for c, w in zip(cols, widths)).rstrip()  # noqa: E731
     return "\n".join([line(headers), line(["-" * w for w in widths])] + [line(c) for c in cells])
+
+
+def _wrapped_table(headers: tuple, cells: list[tuple], width: int) -> str:
+    """The table of :func:`table` in at most ``width`` columns, wrapping claim, measured and expected texts."""
+    import textwrap
+
+    if len({c[0] for c in cells}) <= 1:                       # one chapter: its name is in every row
+        headers, cells = headers[1:], [c[1:] for c in cells]
+    widths = [max(len(h), *(len(c[i]) for c in cells)) if cells else len(h) for i, h in enumerate(headers)]
+    wrappable = [headers.index(h) for h in ("claim", "measured", "expected") if h in headers]
+    floor = {i: max(12, len(headers[i])) for i in wrappable}
+    while sum(widths) + 2 * (len(widths) - 1) > width:       # narrow the widest text column, one column at a time
+        i = max((i for i in wrappable if widths[i] > floor[i]), key=lambda i: widths[i], default=None)
+        if i is None:
+            break
+        widths[i] -= 1
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    wrapped = [[textwrap.wrap(text, w, break_on_hyphens=False) or [""] for text, w in zip(row, widths)]
+               for row in cells]
+    spaced = any(len(p) > 1 for parts in wrapped for p in parts)   # a blank line between rows that wrap
+    for n, parts in enumerate(wrapped):
+        if spaced and n:
+            lines.append("")
+        for k in range(max(map(len, parts))):
+            lines.append("  ".join((p[k] if k < len(p) else "").ljust(w) for p, w in zip(parts, widths)).rstrip())
+    return "\n".join(lines)

@@ -177,7 +177,7 @@ def lanczos(operator: Callable[[np.ndarray], np.ndarray], P: int, k: int = 1, wh
     Returns
     -------
     values : LanczosResult (k,)
-        Ordered as asked: descending for "largest", ascending for "smallest", by descending |value| for
+        Ordered as asked: descending for "largest", ascending for "smallest", by descending absolute value for
         "magnitude"; ``.residuals``, ``.converged`` and ``.n_vectors`` say how far the iteration got.
     vectors : ndarray (P, k), only if ``return_vectors``
 

@@ -12,17 +12,17 @@ does not change the operator.
 
 Constructors (``net`` an :class:`~landscapelab.MLP`, ``f`` a scalar function of the flat parameters):
 
-=================================  ===================  ======================================================
-constructor                        shape                the matrix
-=================================  ===================  ======================================================
-:func:`hessian_operator`           ``(P, P)``           Hessian of ``f`` (exact R-operator, or autograd)
-:func:`ggn_operator`               ``(P, P)``           generalised Gauss-Newton ``J^T H_out J`` of a loss
-:func:`jacobian_operator`          ``(n d_out, P)``     Jacobian of the outputs ``net(w, X)`` (row ``i d_out + j``)
-:func:`jacobian_transpose_operator`  ``(P, n d_out)``   its transpose
-:func:`tangent_kernel_operator`    ``(n d_out, n d_out)``  the neural tangent kernel ``K = J J^T``
-:func:`model_hessian_operator`     ``(P, P)``           Hessian of ``sum_ij u_ij net(w, X)_ij`` (the model's)
-:func:`as_operator`                any                  a dense array, a sparse matrix or any LinearOperator
-=================================  ===================  ======================================================
+===================================  ======================  =====================================================
+constructor                          shape                   the matrix
+===================================  ======================  =====================================================
+:func:`hessian_operator`             ``(P, P)``              Hessian of ``f`` (exact R-operator, or autograd)
+:func:`ggn_operator`                 ``(P, P)``              generalised Gauss-Newton ``J^T H_out J`` of a loss
+:func:`jacobian_operator`            ``(n d_out, P)``        Jacobian of ``net(w, X)`` (row ``i d_out + j``)
+:func:`jacobian_transpose_operator`  ``(P, n d_out)``        its transpose
+:func:`tangent_kernel_operator`      ``(n d_out, n d_out)``  the neural tangent kernel ``K = J J^T``
+:func:`model_hessian_operator`       ``(P, P)``              Hessian of ``sum_ij u_ij net(w, X)_ij`` (the model's)
+:func:`as_operator`                  any                     a dense array, a sparse matrix or any LinearOperator
+===================================  ======================  =====================================================
 
 The fast path for a user's scalar function is a written protocol, :class:`SupportsHVP`: an object with
 ``gradient(w)`` and ``hvp(w, V)`` (``V`` one vector or a ``(k, P)`` block). :func:`landscapelab.loss_function`

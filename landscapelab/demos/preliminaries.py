@@ -52,7 +52,7 @@ def loss_slice_demo() -> Demo:
 
     def draw(point, directions, radius):
         a, b, values, curv = data[point, directions, radius]
-        fig, (ax, ax2) = plotting.figure(ncols=2, width=3.8, height=3.2)
+        fig, (ax, ax2) = plotting.figure(ncols=2, width=3.55, height=3.2)
         levels = np.linspace(values.min(), values.max(), 25)
         filled = ax.contourf(a, b, values, levels=levels, cmap="viridis")
         ax.plot(0, 0, "w+", ms=10, mew=2)
@@ -72,4 +72,8 @@ def loss_slice_demo() -> Demo:
         return fig
 
     return Demo(draw, {"point": ["initialisation", "after training"], "directions": ["random", "top eigenvectors"],
-                       "radius": list(RADII)}, defaults={"radius": 1.0}, title="A 2-D slice of a loss surface")
+                       "radius": list(RADII)}, defaults={"radius": 1.0}, title="A 2-D slice of a loss surface",
+                alt="Left: filled contour plot of the loss on a square of the chosen half-width around the "
+                    "current parameters, spanned by two unit directions d1 and d2 (the centre is marked with a "
+                    "cross). Right: all Hessian eigenvalues at the centre in descending order on a symmetric-log "
+                    "axis, with horizontal lines at the curvatures along d1 and d2.")

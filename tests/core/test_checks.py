@@ -131,3 +131,25 @@ def test_two_runs_of_verify_print_identical_numbers():
         assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
         runs.append([{k: v for k, v in row.items() if k != "seconds"} for row in json.loads(out.stdout)])
     assert runs[0] == runs[1]
+
+
+def test_table_fits_a_width_and_keeps_every_word():
+    rows = [checks.Row("core", "a claim long enough that it has to wrap onto several lines of the table",
+                       "max rel. error 3.3e-16 (P = 403, n d_out = 20)",
+                       "within four standard errors of the exact value", True, 0.1),
+            checks.Row("core", "short", "1.0", "1", False, 0.2)]
+    wide = checks.table(rows=rows, seconds=False)
+    assert wide.splitlines()[0].split() == ["chapter", "claim", "measured", "expected", "result"]
+    narrow = checks.table(rows=rows, seconds=False, width=72)
+    lines = narrow.splitlines()
+    assert max(map(len, lines)) <= 72
+    assert lines[0].split() == ["claim", "measured", "expected", "result"]     # one chapter: column left out
+    words = lambda text: sorted(text.split())  # noqa: E731
+    body = "\n".join(lines[2:])
+    assert words(body) == words(" ".join(f"{r.claim} {r.measured} {r.expected} {'pass' if r.passed else 'FAIL'}"
+                                         for r in rows))
+    assert "FAIL" in lines[-1] and "short" in lines[-1]
+    two = [rows[0], checks.Row("other", "c", "m", "e", True, 0.0)]
+    assert checks.table(rows=two, seconds=False, width=72).splitlines()[0].split()[0] == "chapter"
+    with pytest.raises(ValueError, match="width: expected an int of at least 40"):
+        checks.table(rows=rows, width=10)
