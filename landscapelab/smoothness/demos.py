@@ -22,6 +22,7 @@ from ..fits import loglog_slope
 from ..losses import loss_function
 from ..plotting import figure
 from ..demos import Demo
+from .._validate import name_sequence, number_sequence, positive_int, positive_number
 
 __all__ = ["ray_explorer", "admissible_region", "phi_explorer"]
 
@@ -64,6 +65,23 @@ def ray_explorer(depths=(0, 1, 2, 3), activations=("tanh", "gelu"), losses=("squ
     Demo
         Sliders ``depth``, ``activation``, ``loss`` and ``t_range``.
     """
+    depths = number_sequence(depths, "depths", integer=True, low=0)
+    activations = name_sequence(activations, "activations")
+    for act in activations:
+        try:
+            sm.assumption1(act)                # an unknown name, or one without Assumption 1
+        except (TypeError, ValueError) as err:
+            raise type(err)(f"activations: {err}") from None
+    losses = name_sequence(losses, "losses", options=tuple(LOSS_LABELS))
+    if isinstance(ranges, (str, bytes)) or not hasattr(ranges, "__len__") or not len(ranges):
+        raise TypeError(f"ranges: expected a non-empty sequence of (lo, hi) pairs, got {ranges!r}")
+    ranges = [tuple(number_sequence(r, "ranges", low=0.0, strict=True, min_size=2)) for r in ranges]
+    if any(len(r) != 2 or r[0] >= r[1] for r in ranges):
+        raise ValueError(f"ranges: expected pairs (lo, hi) with 0 < lo < hi, got {ranges}")
+    points = positive_int(points, "points")
+    if points < 2:
+        raise ValueError(f"points: expected at least 2 values of t per range, got {points}")
+    checks = positive_int(checks, "checks")
     data = {}
     for depth in depths:
         for act in activations:
@@ -111,7 +129,7 @@ def ray_explorer(depths=(0, 1, 2, 3), activations=("tanh", "gelu"), losses=("squ
 
     labels = [f"[{lo:g}, {hi:g}]" for lo, hi in ranges]
     return Demo(draw, {"depth": list(depths), "activation": list(activations), "loss": list(losses),
-                       "t_range": labels}, defaults={"depth": 2, "t_range": labels[-1]},
+                       "t_range": labels}, defaults={"t_range": labels[-1], **({"depth": 2} if 2 in depths else {})},
                 title="Cooper's ray: gradient and Hessian norms")
 
 
@@ -139,6 +157,11 @@ def admissible_region(lengths=(1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0), box=(60.
     Demo
         Sliders ``T``, ``depth`` and ``loss``.
     """
+    lengths = number_sequence(lengths, "lengths", low=0.0, strict=True)
+    box = number_sequence(box, "box", low=0.0, strict=True, min_size=2)
+    if len(box) != 2:
+        raise ValueError(f"box: expected (L0_max, L1_max), got {box}")
+    points = positive_int(points, "points")
     cases = {(2, "square"): "T2", (2, "cross_entropy"): "T3", (0, "square"): "T7", (0, "cross_entropy"): "T8"}
     data = {}
     T_max = max(lengths)
@@ -202,6 +225,13 @@ def phi_explorer(powers=(0.5, 1.0, 1.5, 2.0, 2.5, 3.0), T_max: float = 1e4, poin
     Demo
         Sliders ``p`` and ``line``.
     """
+    powers = number_sequence(powers, "powers", low=0.0)
+    T_max = positive_number(T_max, "T_max")
+    if T_max <= 1e-2:
+        raise ValueError(f"T_max: expected a length > 0.01 (the grid of t starts at 0.01), got {T_max}")
+    points = positive_int(points, "points")
+    if points < 2:
+        raise ValueError(f"points: expected at least 2 values of t, got {points}")
     t = np.geomspace(1e-2, T_max, points)
     lines = {"Cooper's ray": sm.example("T2").ray(), "critical line": sm.example("T10").ray()}
     norms = {}
@@ -223,5 +253,5 @@ def phi_explorer(powers=(0.5, 1.0, 1.5, 2.0, 2.5, 3.0), T_max: float = 1e4, poin
         ax.minorticks_off()
         return fig
 
-    return Demo(draw, {"p": list(powers), "line": list(lines)}, defaults={"p": 1.0, "line": "Cooper's ray"},
+    return Demo(draw, {"p": list(powers), "line": list(lines)}, defaults={"line": "Cooper's ray", **({"p": 1.0} if 1.0 in powers else {})},
                 title="Generalised smoothness with phi(u) = 1 + u^p")
