@@ -83,7 +83,7 @@ def number_sequence(value, name: str, integer: bool = False, low: float | None =
                     min_size: int = 1) -> list:
     """Check a non-empty sequence of finite real numbers (integers with ``integer``), each ``>= low`` (``> low``
     with ``strict``); return it as a list of Python numbers."""
-    if isinstance(value, (str, bytes)) or not hasattr(value, "__len__"):
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or getattr(value, "ndim", 1) == 0:
         raise TypeError(f"{name}: expected a sequence of numbers, got {value!r} ({type(value).__name__})")
     out = []
     for item in value:
@@ -103,7 +103,7 @@ def number_sequence(value, name: str, integer: bool = False, low: float | None =
 
 def name_sequence(value, name: str, options=None, min_size: int = 1) -> list:
     """Check a non-empty sequence of strings (each one of ``options`` when given); return it as a list."""
-    if isinstance(value, (str, bytes)) or not hasattr(value, "__len__"):
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or getattr(value, "ndim", 1) == 0:
         raise TypeError(f"{name}: expected a sequence of names, got {value!r} ({type(value).__name__})")
     out = list(value)
     for item in out:
@@ -155,6 +155,12 @@ def _rule(rule: str):
         "name": lambda v, n: v if isinstance(v, str) else (_ for _ in ()).throw(
             TypeError(f"{n}: expected a name (a string), got {v!r} ({type(v).__name__})")),
     }
+    if isinstance(rule, type):
+        def check(value, name):
+            if not isinstance(value, rule):
+                raise TypeError(f"{name}: expected a {rule.__name__}, got {type(value).__name__}")
+            return value
+        return check
     optional = rule.endswith("?")
     check = table[rule.rstrip("?")]
     return (lambda v, n: v if v is None else check(v, n)) if optional else check
@@ -175,7 +181,7 @@ def checked(**rules):
     ``rules`` maps argument names to rule names: ``"count"`` (integer >= 1), ``"index"`` (integer >= 0), ``"int"``,
     ``"real"`` (finite number), ``"positive"``, ``"nonnegative"``, ``"probability"``, ``"bool"``, ``"name"``,
     ``"function"``, ``"array"``, ``"vector"``, ``"matrix"`` (finite, real, non-empty arrays of any rank, rank 1,
-    rank 2); a trailing ``"?"`` also accepts None; ``None`` switches a check off. Arguments not named are checked
+    rank 2); a trailing ``"?"`` also accepts None; a class asks for an instance of it. Arguments not named are checked
     from their annotation: ``int`` as ``"index"``, ``float`` as ``"real"``, ``bool``, ``str`` as ``"name"``
     (``X | None`` also accepts None). The function is called with the caller's values unchanged.
     """
@@ -195,6 +201,8 @@ def checked(**rules):
                     rule = _ANNOTATED[base[0]] + ("?" if "None" in parts or p.default is None else "")
             if rule:
                 plan[p.name] = _rule(rule)
+            if p.name in rules and rules[p.name] is None:
+                plan.pop(p.name, None)
         unknown = set(rules) - set(signature.parameters)
         if unknown:
             raise TypeError(f"checked: {fn.__name__} has no argument {', '.join(sorted(unknown))}")

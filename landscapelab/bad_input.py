@@ -15,6 +15,23 @@ import numpy as np
 __all__ = ["spec_location", "wrong_values", "wrong_value_strategy", "bad_input_spec", "example_call", "refusal"]
 
 
+def _qualname(value, name: str) -> str:
+    """Check a dotted name inside the package (``landscapelab.<...>``) whose modules import."""
+    import importlib
+
+    if not isinstance(value, str):
+        raise TypeError(f"{name}: expected a dotted name (a string), got {value!r} ({type(value).__name__})")
+    parts = value.split(".")
+    if parts[0] != "landscapelab" or not all(p.isidentifier() for p in parts):
+        raise ValueError(f"{name}: expected a dotted name inside landscapelab, got {value!r}")
+    if len(parts) > 1:
+        try:
+            importlib.import_module(".".join(parts[:2]))
+        except ModuleNotFoundError:
+            raise ValueError(f"{name}: landscapelab has no module {parts[1]!r} (from {value!r})") from None
+    return value
+
+
 def spec_location(qualname: str) -> tuple:
     """Where the bad-input spec of a public object lives: its package (``landscapelab`` for the top-level
     modules) and its name relative to that package, the key of the spec's tables.
@@ -31,7 +48,7 @@ def spec_location(qualname: str) -> tuple:
     """
     import importlib
 
-    parts = qualname.split(".")
+    parts = _qualname(qualname, "qualname").split(".")
     if len(parts) > 2 and hasattr(importlib.import_module(".".join(parts[:2])), "__path__"):
         return ".".join(parts[:2]), ".".join(parts[2:])
     return "landscapelab", ".".join(parts[1:])
@@ -155,6 +172,7 @@ def bad_input_spec(package: str):
     import importlib
     import types
 
+    package = _qualname(package, "package")
     try:
         module = importlib.import_module(f"{package}._bad_input")
     except ModuleNotFoundError as err:
@@ -165,8 +183,8 @@ def bad_input_spec(package: str):
     return types.SimpleNamespace(**{n: dict(getattr(module, n, {})) for n in names})
 
 
-#: Arguments never mutated: any seed is passed to numpy.random.default_rng, which checks it itself; any truthy
-#: value shows a progress bar.
+#: Arguments never mutated (nor ``*_seed``): a seed goes to numpy.random.default_rng, which checks it itself;
+#: any truthy value shows a progress bar.
 _GLOBAL_SKIP = {"seed", "seeds", "rng", "progress", "self"}
 
 
@@ -195,7 +213,7 @@ def example_call(qualname: str, spec=None):
     import importlib
     import inspect
 
-    parts = qualname.split(".")
+    parts = _qualname(qualname, "qualname").split(".")
     for i in range(len(parts), 1, -1):                    # the longest importable prefix is the module
         try:
             module = importlib.import_module(".".join(parts[:i]))
@@ -231,7 +249,8 @@ def example_call(qualname: str, spec=None):
                 arguments[p.name] = spec.ARGUMENTS[p.name]()
     mutable = {}
     for p in signature.parameters.values():
-        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD, p.POSITIONAL_ONLY) or p.name in _GLOBAL_SKIP | set(spec.SKIP):
+        if (p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD, p.POSITIONAL_ONLY) or p.name in _GLOBAL_SKIP | set(spec.SKIP)
+                or p.name.endswith("_seed")):
             continue
         value = arguments.get(p.name, p.default)
         if value is not p.empty:

@@ -34,6 +34,7 @@ import numbers
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
+from .._validate import checked
 
 __all__ = ["Demo", "StaticDemo"]
 
@@ -223,6 +224,7 @@ class Demo:
             self._cache[key] = _render(self.draw(**settings), self.dpi)
         return self._cache[key]
 
+    @checked()
     def png(self, palette: bool = True, **params) -> bytes:
         """PNG bytes of the frame for one setting: the one cache both renderings read (drawn at most once).
 
@@ -285,6 +287,7 @@ class Demo:
                                                      layout=widgets.Layout(flex_flow="row wrap")), image])
 
     # ------------------------------------------------------------------ static
+    @checked(max_frames="count")
     def static(self, max_frames: int = MAX_STATIC_FRAMES, progress: bool | None = None) -> StaticDemo:
         """Self-contained HTML with the same controls, switching between precomputed frames (no kernel needed).
 
@@ -366,6 +369,7 @@ class StaticDemo:
         """Number of distinct frames stored."""
         return len(self.spec["images"])
 
+    @checked(positions="vector")
     def frame_index(self, positions: Sequence[int]) -> int:
         """Image index shown for the given control positions (the same row-major rule as the JavaScript)."""
         flat = 0

@@ -57,5 +57,8 @@ NOT_CALLED = {
 
 #: (function, argument) -> kinds of "wrong" value that are valid there.
 ALLOWED = {
-    ("closed_form.Ray.growth", "t"): set(),
+    # elementwise over arrays of any shape (a scalar included)
+    **{(f"clipping.{name}", arg): {"wrong rank"} for name, arg in [
+        ("remainder_factor", "a"), ("descent_bound", "grad_norm"), ("descent_bound", "step_norm"),
+        ("safe_step", "grad_norm"), ("guaranteed_decrease", "grad_norm"), ("iterations_to_tolerance", "step")]},
 }

@@ -13,6 +13,7 @@ import autograd
 import numpy as np
 
 from .. import activations as _activations
+from .._validate import checked
 
 __all__ = ["ActivationFacts", "activation_facts", "activation_table", "format_activation_table", "assumption1"]
 
@@ -216,6 +217,7 @@ class _Point:
     s2: float
 
 
+@checked()
 def assumption1(activation, c=None, absorb: bool = False) -> _Point:
     """Check Cooper's Assumption 1 at ``c`` and return sigma and its first two derivatives there.
 

@@ -16,6 +16,7 @@ from ..nets import MLP
 from .assumption import assumption1
 from .depth0 import depth0_hessian
 from .ray import LOSS_NAMES, _check_net, _direction, _point_vector, _scalar_t, _ts, parameter_index, ray
+from .._validate import checked
 
 __all__ = ["Ray", "norms_along_ray"]
 
@@ -79,6 +80,7 @@ class Ray:
         the last bias, so that the output stays ``beta``; the growth argument goes through unchanged.
     """
 
+    @checked(X="matrix")
     def __init__(self, net: MLP, X, Y, loss: str = "square", c=None, M=None, offset=None, absorb: bool = False):
         self.net = _check_net(net, min_depth=1)
         self.loss = choice(loss, "loss", LOSS_NAMES)
@@ -543,6 +545,7 @@ class Ray:
         gamma = L0 + abs(e) + L1 * np.linalg.norm(self.g0)
         return float((beta + math.sqrt(beta * beta + 4 * a * gamma)) / (2 * a))
 
+    @checked(grid="count")
     def first_violation(self, L0: float, L1: float, norm: str = "frobenius", t_max: float | None = None,
                         grid: int = 400) -> float:
         """The smallest ``t >= 0`` found with ``||H(rho(t))|| > L0 + L1 ||grad L(rho(t))||`` (``inf`` if none up to
@@ -602,6 +605,7 @@ def _nonnegative(x, name):
 
 
 # ------------------------------------------------------------------------------------------------ along a ray
+@checked(X="matrix", t="vector")
 def norms_along_ray(net: MLP, X, Y, t, loss: str = "square", M=None, **ray_options) -> dict[str, np.ndarray]:
     """Gradient and Hessian norms at rho(t) for every t in ``t``, for any depth (closed forms throughout).
 

@@ -253,5 +253,6 @@ def phi_explorer(powers=(0.5, 1.0, 1.5, 2.0, 2.5, 3.0), T_max: float = 1e4, poin
         ax.minorticks_off()
         return fig
 
-    return Demo(draw, {"p": list(powers), "line": list(lines)}, defaults={"line": "Cooper's ray", **({"p": 1.0} if 1.0 in powers else {})},
+    return Demo(draw, {"p": list(powers), "line": list(lines)}, defaults={"line": "Cooper's ray",
+                                                          **({"p": 1.0} if 1.0 in powers else {})},
                 title="Generalised smoothness with phi(u) = 1 + u^p")

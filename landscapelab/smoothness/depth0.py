@@ -10,6 +10,7 @@ from ..losses import LOSSES
 from ..nets import MLP
 
 from .ray import LOSS_NAMES, _check_net, parameter_index
+from .._validate import checked
 
 __all__ = ["depth0_hessian", "depth0_smoothness"]
 
@@ -26,6 +27,7 @@ def _depth0_parts(net, X):
     return X, Z, flat
 
 
+@checked(X="matrix")
 def depth0_hessian(net: MLP, X, Y, w, loss: str = "square") -> np.ndarray:
     """Closed-form Hessian of the loss of a network with no hidden layer (Theorems 13 and 15), shape ``(P, P)``.
 
@@ -67,6 +69,7 @@ def depth0_hessian(net: MLP, X, Y, w, loss: str = "square") -> np.ndarray:
     return H
 
 
+@checked(X="matrix", Y="matrix?")
 def depth0_smoothness(net: MLP, X, Y=None, loss: str = "square") -> float:
     """The constant m of Theorems 13 and 15 for a network with no hidden layer: ``sup_w ||H L(w)||_op``.
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import activations as _activations
-from .._validate import choice
+from .._validate import checked, choice
 from ..losses import loss_function
 from ..nets import MLP
 
@@ -19,6 +19,7 @@ __all__ = ["Example", "example", "EXAMPLES", "SQUARE_MINUS_ONE", "random_problem
 
 
 # ------------------------------------------------------------------------------------------------ worked cases
+@checked(depth="index", d_in="count", d_out="count", width="count", n="count")
 def random_problem(depth: int, activation="tanh", loss: str = "square", width: int = 4, d_in: int = 3,
                    d_out: int = 3, n: int = 8, seed: int = 0):
     """A small network and data set: ``widths = [d_in] + [width] * depth + [d_out]``, inputs and square-loss
