@@ -84,7 +84,7 @@ CALLS = {
                                 __import__("landscapelab.wide.activations", fromlist=["get"]).get("sigmoid"), 1), {}),
     "training.lbfgs": lambda: ((_net(), _X(), _Y(), _net().init(seed=0)), {"maxiter": 3}),
     "training.train_minimum": lambda: (((2, 8, 2), _X(), _Y(), "sigmoid"), {"maxiter": 3}),
-    "sublevel.connect": lambda: ((_layers(), [(1.1 * W, b) for W, b in _layers()], _X(), _Y(), "sigmoid"),
+    "sublevel.connect": lambda: ((_layers(), [(1.1 * W, b) for W, b in _layers()], _X(), _Y(), "leaky_relu(0.1)"),
                                  {"steps": 3}),
     "sublevel.descent_path": lambda: ((_layers(), _X(), _Y(), "leaky_relu(0.1)", 1), {"steps": 3}),
     "demos.rank_data": lambda: (("sigmoid", 2, (2, 4)), {"n_samples": 4, "seeds": 2}),
