@@ -89,6 +89,8 @@ def wrong_values(value) -> list:
         arr = np.asarray(value, dtype=float)
         return [("string", "an array"), ("nan", np.full(arr.shape, np.nan)), ("infinite", np.full(arr.shape, np.inf)),
                 ("wrong rank", arr[None]), ("complex", arr + 1j), ("empty", np.zeros((0,) + arr.shape[1:]))]
+    if isinstance(value, (list, tuple)) and value and all(isinstance(v, np.ndarray) for v in value):
+        return [("numbers for arrays", type(value)([5])), ("empty", type(value)())]      # a list of arrays
     if value is None or isinstance(value, (dict, list, tuple, np.ndarray)):
         return []
     return [("number for an object", 3)]

@@ -26,6 +26,12 @@ def _direction():
     return np.random.default_rng(0).standard_normal(network.n_weights(_teacher().dims))
 
 
+def _samples():
+    from .demos import curvature_samples
+
+    return curvature_samples(1, 3.0, n=8)
+
+
 ARGUMENTS = {
     "w": lambda: _teacher().w.copy(), "w0": lambda: _teacher().w.copy(), "w1": lambda: _teacher().w.copy(),
     "w2": lambda: 1.01 * _teacher().w, "X": lambda: _teacher().X.copy(), "F": lambda: _teacher().F.copy(),
@@ -33,10 +39,12 @@ ARGUMENTS = {
     "a": lambda: _teacher().X[0].copy(), "weights": _weights, "direction": _direction, "v": _direction, "N": lambda: 8,
     "eta": lambda: 0.5, "H": lambda: 1, "t": _teacher, "extent": lambda: 0.5, "target": lambda: 0.5,
     "targets": lambda: np.array([0.5, 1.5]), "A": lambda: np.array([[2.0, 1.0], [1.0, 3.0]]),
+    "samples": _samples,
     "Xm": lambda: np.array([[0.0, 1.0], [1.0, 0.0]]), "pad": lambda: 2, "j": lambda: 0, "k": lambda: 1,
 }
 
 CALLS = {
+    "demos.curvature_samples": lambda: ((1, 3.0), {"n": 8}),
     "kink.KinkSegment.point": lambda: ((0.5,), {}), "kink.KinkSegment.loss": lambda: ((0.5,), {}),
     "kink.KinkSegment.pieces": lambda: ((0.5,), {}),
     "kink.KinkSegment.slopes": lambda: ((), {}),

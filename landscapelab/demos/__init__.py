@@ -221,7 +221,11 @@ class Demo:
     def _rendered(self, settings: dict) -> tuple[bytes, float, float]:
         key = tuple(settings[name] for name in self.params)
         if key not in self._cache:
-            self._cache[key] = _render(self.draw(**settings), self.dpi)
+            fig = self.draw(**settings)
+            if not hasattr(fig, "savefig"):
+                raise TypeError(f"draw: expected a matplotlib Figure from draw(**{settings}), got "
+                                f"{type(fig).__name__} (end the draw function with 'return fig')")
+            self._cache[key] = _render(fig, self.dpi)
         return self._cache[key]
 
     @checked()

@@ -103,3 +103,40 @@ def test_drawn_wrong_values_are_refused_by_name(name, data):
     fn, arguments, arg, value, allowed = data.draw(st.sampled_from(cases), label="argument")
     kind, wrong = data.draw(wrong_value_strategy(value).filter(lambda kw: kw[0] not in allowed), label="wrong")
     assert refusal(fn, arguments, arg, wrong) is None, (arg, kind, wrong)
+
+
+def test_every_public_module_declares_its_public_names():
+    """The harness (and the docstring check) list functions from ``__all__``: a module without one would hide its
+    functions from both. Claim modules (``checks*.py`` and the core's ``checks/core.py``: zero-argument
+    functions) are the exception."""
+    import importlib
+
+    from landscapelab.testing import public_modules
+
+    missing = [name for name in public_modules() if not hasattr(importlib.import_module(name), "__all__")
+               and not name.rsplit(".", 1)[-1].startswith("checks") and not name.startswith("landscapelab.checks.")]
+    assert missing == []
+
+
+def test_a_demo_whose_draw_returns_no_figure_is_refused_by_name():
+    from landscapelab.demos import Demo
+
+    demo = Demo(lambda a: None, {"a": [1, 2]})
+    with pytest.raises(TypeError, match="draw"):
+        demo.png(a=1)
+
+
+@pytest.mark.parametrize("call", [
+    lambda: __import__("landscapelab").kernels.c_core_kappa(weights=[5], beta=2.0),
+    lambda: __import__("landscapelab.convexity.reference", fromlist=["c_core_kappa"]).c_core_kappa([5], 2.0),
+])
+def test_c_core_kappa_refuses_numbers_for_weight_matrices(call):
+    with pytest.raises((TypeError, ValueError), match="weights"):
+        call()
+
+
+def test_empirical_threshold_refuses_an_empty_sample_dict():
+    from landscapelab.convexity.demos import empirical_threshold
+
+    with pytest.raises(ValueError, match="samples"):
+        empirical_threshold({}, 0.1)
