@@ -215,7 +215,18 @@ class Demo:
         return settings
 
     def frame(self, **params):
-        """The figure for one setting (unspecified parameters take their defaults)."""
+        """The figure for one setting (unspecified parameters take their defaults).
+
+        Parameters
+        ----------
+        **params
+            Values of the demo's parameters, each one of its grid values.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            What ``draw`` returns for that setting.
+        """
         return self.draw(**self._settings(params))
 
     def _rendered(self, settings: dict) -> tuple[bytes, float, float]:
@@ -232,12 +243,33 @@ class Demo:
     def png(self, palette: bool = True, **params) -> bytes:
         """PNG bytes of the frame for one setting: the one cache both renderings read (drawn at most once).
 
-        ``palette`` is accepted for compatibility: frames are always stored with a 256-colour palette.
+        Parameters
+        ----------
+        palette : bool
+            Accepted for compatibility: frames are always stored with a 256-colour palette.
+        **params
+            Values of the demo's parameters, each one of its grid values (defaults for the others).
+
+        Returns
+        -------
+        bytes
+            The PNG file.
         """
         return self._rendered(self._settings(params))[0]
 
     def describe(self, **params) -> str:
-        """The alt text of the frame for one setting."""
+        """The alt text of the frame for one setting.
+
+        Parameters
+        ----------
+        **params
+            Values of the demo's parameters, each one of its grid values (defaults for the others).
+
+        Returns
+        -------
+        str
+            The ``alt`` sentence (or ``alt(**settings)``) followed by the settings.
+        """
         settings = self._settings(params)
         values = ", ".join(f"{self.labels[n]} = {_label(settings[n])}" for n in self.params)
         if callable(self.alt):
@@ -258,7 +290,13 @@ class Demo:
 
     # ------------------------------------------------------------------ live
     def live(self):
-        """An ipywidgets UI driving the figure in a running kernel (frames come from the cache of :meth:`png`)."""
+        """An ipywidgets UI driving the figure in a running kernel (frames come from the cache of :meth:`png`).
+
+        Returns
+        -------
+        ipywidgets.VBox
+            The controls above the image.
+        """
         import ipywidgets as widgets
 
         controls = {}
@@ -295,8 +333,17 @@ class Demo:
     def static(self, max_frames: int = MAX_STATIC_FRAMES, progress: bool | None = None) -> StaticDemo:
         """Self-contained HTML with the same controls, switching between precomputed frames (no kernel needed).
 
-        ``progress=None`` shows a progress bar (on stderr) when drawing every frame is expected to take more than
-        a few seconds, judged from the time of the first frame.
+        Parameters
+        ----------
+        max_frames : int
+            Refuse grids with more points than this (each is drawn and stored).
+        progress : bool, optional
+            Show a progress bar on stderr; ``None`` shows one when drawing every frame is expected to take more
+            than a few seconds, judged from the time of the first frame.
+
+        Returns
+        -------
+        StaticDemo
         """
         if self.n_frames > max_frames:
             raise ValueError(f"static: the grid has {self.n_frames} points, more than max_frames={max_frames}; "
@@ -346,7 +393,13 @@ class Demo:
         return StaticDemo(spec, self.title)
 
     def show(self):
-        """The live widget for a kernel front-end, with the static rendering as the HTML fallback."""
+        """The live widget for a kernel front-end, with the static rendering as the HTML fallback.
+
+        Returns
+        -------
+        object
+            A display object: the widget where a kernel runs, the static HTML elsewhere.
+        """
         return _DemoView(self.live(), self.static())
 
 
@@ -375,7 +428,18 @@ class StaticDemo:
 
     @checked(positions="vector")
     def frame_index(self, positions: Sequence[int]) -> int:
-        """Image index shown for the given control positions (the same row-major rule as the JavaScript)."""
+        """Image index shown for the given control positions (the same row-major rule as the JavaScript).
+
+        Parameters
+        ----------
+        positions : sequence of int
+            The position of each control (index into its grid), in the order of the demo's parameters.
+
+        Returns
+        -------
+        int
+            Index into the stored images.
+        """
         flat = 0
         for pos, labels in zip(positions, self.spec["labels"]):
             flat = flat * len(labels) + pos
