@@ -28,6 +28,10 @@ from matplotlib.ticker import LogLocator, NullLocator
 from .. import convexity as cv
 from .. import kernels as K
 from .. import plotting
+from .._validate import checked, positive_number
+
+__all__ = ["determinant_demo", "qi_demo", "curvature_samples", "empirical_threshold", "lemma9_looseness",
+           "curvature_table", "curvature_demo", "slice_stats", "slice_demo", "dropout_demo"]
 from ..demos import Demo
 
 LAM, THETA = 0.05, 0.025
@@ -82,7 +86,12 @@ def _draw_network(ax, a, weights, switches):
 
 def determinant_demo() -> Demo:
     """Slider demo: the matrix A(a, W) of eq. 7, the network (grey: inactive edges and off neurons) and the
-    non-zero Leibniz terms; the corner switch shows erratum E1 (det A = -y with the printed corner)."""
+    non-zero Leibniz terms; the corner switch shows erratum E1 (det A = -y with the printed corner).
+
+    Returns
+    -------
+    Demo
+    """
     data = _determinant_data()
 
     def draw(H, seed, corner):
@@ -152,7 +161,12 @@ def _qi_data():
 def qi_demo() -> Demo:
     """Slider demo: Qi's intervals [(b_i - s_i)_+, b_i + s_i] (one bar per index), the singular values (ticks; red
     when outside every interval), the sigma_min bound and Johnson's bound. The weight scale moves n(W) across
-    beta - 1 = 2; the radius toggle replaces Qi's max(r_i, c_i) by the row sums r_i alone."""
+    beta - 1 = 2; the radius toggle replaces Qi's max(r_i, c_i) by the row sums r_i alone.
+
+    Returns
+    -------
+    Demo
+    """
     data, beta = _qi_data()
 
     def draw(matrix, scale, radius):
@@ -198,11 +212,29 @@ CURVATURE_LAMS = (0.005, 0.05, 0.5)
 RADII = (1e-5, 10.0)
 
 
+@checked(H="count", beta="positive", n="count")
 @lru_cache(maxsize=16)
 def curvature_samples(H: int, beta: float, n: int = 160, seed: int = 0) -> dict:
     """Points ``W* + delta z`` around a zero-loss 2-4-...-4-1 teacher (N = 12), ``z`` uniform on the sphere and
     ``delta`` log-uniform in ``RADII``, and at each differentiable one with every output positive: sqrt(l),
-    lambda_min Hess l (through A^{-1}), rho_max and membership of U_1 & U_2."""
+    lambda_min Hess l (through A^{-1}), rho_max and membership of U_1 & U_2.
+
+    Parameters
+    ----------
+    H : int
+        Number of hidden layers of the teacher (each of width 4).
+    beta : float
+        Milne's beta > 1 (inputs have ``||a_i||_1 = beta - 1``).
+    n : int
+        Number of sampled points.
+    seed : int
+        Seed of the teacher (``seed``) and of the samples (``seed + 1``).
+
+    Returns
+    -------
+    dict
+        Arrays ``sqrt_loss``, ``lam_min``, ``rho_max``, ``U12`` (one entry per kept point) and the constant ``M``.
+    """
     t = cv.teacher((2,) + (4,) * H + (1,), 12, beta, seed=seed)
     rng = np.random.default_rng(seed + 1)
     out = {k: [] for k in ("sqrt_loss", "lam_min", "rho_max", "U12")}
@@ -222,10 +254,35 @@ def curvature_samples(H: int, beta: float, n: int = 160, seed: int = 0) -> dict:
     return out
 
 
+def _check_samples(samples, keys):
+    if not isinstance(samples, dict):
+        raise TypeError(f"samples: expected the dict of curvature_samples, got {type(samples).__name__}")
+    missing = [k for k in keys if k not in samples]
+    if missing:
+        raise ValueError(f"samples: expected the dict of curvature_samples; missing {', '.join(missing)}")
+    if np.size(samples["sqrt_loss"]) == 0:
+        raise ValueError("samples: no sampled points")
+
+
 def empirical_threshold(samples: dict, lam: float):
     """``(value, censored)``: the smallest sqrt(l) among the sampled points where Hess l_lambda is not positive
     definite (every sample below it is PD); when every sample is PD, ``censored`` is True and ``value`` is the
-    largest sampled sqrt(l), a lower bound only."""
+    largest sampled sqrt(l), a lower bound only.
+
+    Parameters
+    ----------
+    samples : dict
+        What :func:`curvature_samples` returns (keys ``sqrt_loss`` and ``lam_min``).
+    lam : float
+        The weight decay lambda >= 0 of ``l_lambda`` (Theorem 4).
+
+    Returns
+    -------
+    tuple
+        ``(value, censored)``: a float and a bool.
+    """
+    _check_samples(samples, ("sqrt_loss", "lam_min"))
+    lam = positive_number(lam, "lam", allow_zero=True)
     bad = samples["sqrt_loss"][samples["lam_min"] + 2 * lam <= 0]
     if bad.size:
         return float(bad.min()), False
@@ -234,7 +291,18 @@ def empirical_threshold(samples: dict, lam: float):
 
 def lemma9_looseness(samples: dict) -> float:
     """The smallest factor by which the pointwise Lemma 9 bound ``-2 M rho_max sqrt(l)`` undershoots
-    lambda_min Hess l at the sampled points of U_1 & U_2 where lambda_min < 0 (NaN if there are none)."""
+    lambda_min Hess l at the sampled points of U_1 & U_2 where lambda_min < 0 (NaN if there are none).
+
+    Parameters
+    ----------
+    samples : dict
+        What :func:`curvature_samples` returns.
+
+    Returns
+    -------
+    float
+    """
+    _check_samples(samples, ("sqrt_loss", "lam_min", "rho_max", "U12", "M"))
     u = samples["U12"] & (samples["lam_min"] < 0)
     if not u.any():
         return float("nan")
@@ -244,7 +312,12 @@ def lemma9_looseness(samples: dict) -> float:
 
 def curvature_table() -> list:
     """Every setting of the curvature demo: ``(H, beta, lambda, Theorem 4 threshold, empirical, censored,
-    empirical / Theorem 4)`` with ``theta = lambda / 2``."""
+    empirical / Theorem 4)`` with ``theta = lambda / 2``.
+
+    Returns
+    -------
+    list of tuple
+    """
     rows = []
     for lam in CURVATURE_LAMS:
         for H in (1, 2):
@@ -259,7 +332,12 @@ def curvature_table() -> list:
 def curvature_demo() -> Demo:
     """Slider demo: lambda_min of Hess l_lambda (= lambda_min Hess l + 2 lambda) against sqrt(l) at points around a
     zero-loss teacher, coloured by membership of U_1 & U_2, with Theorem 4's threshold (lambda - theta)/(2M), the
-    sharpened (2 lambda - theta)/(2M), the empirical threshold and the pointwise Lemma 9 bound."""
+    sharpened (2 lambda - theta)/(2M), the empirical threshold and the pointwise Lemma 9 bound.
+
+    Returns
+    -------
+    Demo
+    """
     for H in (1, 2):
         for beta in (2.0, 3.0):
             curvature_samples(H, beta)
@@ -326,11 +404,22 @@ def _arrows(t, d, lam):
     return (d["grad_s"] + 2 * (LAM - lam) * (radius + d["s"]), d["grad_u"] + 2 * (LAM - lam) * d["u"])
 
 
+@checked(lam="nonnegative")
 def slice_stats(lam: float) -> list:
     """For each extent of the slice demo: ``(extent, regions, points of U, share of the grid where the arrow
     points to smaller ||W|| (<-grad l_lambda, W> < 0), the same share inside U, share where the arrow points
     towards the teacher (<-grad l_lambda, W - W*> < 0), largest angle between an arrow and the mean arrow in
-    degrees)``."""
+    degrees)``.
+
+    Parameters
+    ----------
+    lam : float
+        The weight decay lambda >= 0.
+
+    Returns
+    -------
+    list of tuple
+    """
     t, data = _slice_data()
     radius = np.linalg.norm(t.w)
     rows = []
@@ -351,7 +440,12 @@ def slice_demo() -> Demo:
     """Slider demo: the plane through W = 0 and a zero-loss teacher W* (radial direction D_1 = W*/||W*|| and a
     random D_2), coloured by activation region (the pieces B_i of Theorem 4), hatched where Hess l_lambda is not
     positive definite, with the set U outlined, level sets of l_lambda and arrows of -grad l_lambda projected on
-    the plane. lambda = 0 removes the decay."""
+    the plane. lambda = 0 removes the decay.
+
+    Returns
+    -------
+    Demo
+    """
     t, data = _slice_data()
     palette = np.random.default_rng(0).permutation(256)
     cmap = ListedColormap(matplotlib.colormaps["tab20"](np.arange(20)))
@@ -416,7 +510,12 @@ def _dropout_data():
 
 def dropout_demo() -> Demo:
     """Slider demo: rho(W, X) of Lemma 9 for 500 random directions under dropout (a 5-20-20-1 teacher, N = 64), and
-    rho_max, the worst direction that Theorem 4 needs, across 20 draws of the masks."""
+    rho_max, the worst direction that Theorem 4 needs, across 20 draws of the masks.
+
+    Returns
+    -------
+    Demo
+    """
     _, data = _dropout_data()
     base = data[0.0, "example"][1]
 

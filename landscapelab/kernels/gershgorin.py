@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 from .._numba import njit
 
-from .._validate import as_float_array, choice
+from .._validate import as_float_array, choice, positive_int, positive_number
 from .determinant import _check_square, _check_square_shape
 
 __all__ = ["off_diagonal_sums", "qi_intervals", "gershgorin_discs", "singular_value_bounds", "johnson_bound",
@@ -216,7 +216,11 @@ def in_union(values, lower, upper, rtol: float = 1e-12) -> np.ndarray:
     """
     values = as_float_array(values, "values", ndim=1)
     lower = as_float_array(lower, "lower", ndim=1)
-    upper = as_float_array(upper, "upper", ndim=1, shape=(lower.size,))
+    upper = as_float_array(upper, "upper", ndim=1)
+    if lower.shape != upper.shape:
+        raise ValueError(f"lower, upper: expected the ends of the same intervals (one shape), got {lower.shape} and "
+                         f"{upper.shape}")
+    rtol = positive_number(rtol, "rtol", allow_zero=True)
     slack = rtol * max(1.0, float(np.abs(upper).max(initial=0.0)))
     return ((values[:, None] >= lower[None, :] - slack) & (values[:, None] <= upper[None, :] + slack)).any(axis=1)
 
@@ -241,6 +245,7 @@ def violation_counts(count: int = 5000, seed: int = 0) -> dict:
         ``{radius: (union_violations, sigma_min_violations)}``.
     """
     rng = np.random.default_rng(seed)
+    count = positive_int(count, "count")
     counts = {radius: [0, 0] for radius in RADII}
     for k in range(count):
         n = 2 + k % 7

@@ -17,6 +17,7 @@ from .features import forward
 from .skipnet import skip_training_run
 from .sublevel import connect, straight_line
 from .training import regression_problem, train_minimum
+from .._validate import checked, choice
 
 __all__ = ["path_problems", "path_demo", "skip_runs", "skip_demo", "KIND_COLORS"]
 
@@ -130,6 +131,7 @@ def path_demo(data: dict | None = None) -> Demo:
                     "straight segment.")
 
 
+@checked(depths="vector", n_samples="count", n_skips="vector", steps="count")
 def skip_runs(depths=(10, 30, 50), n_skips=(0, 50, 100), n_samples: int = 100, activation: str = "softplus",
               steps: int = 300, lr: float = 0.02, seeds=(0,)):
     """The training runs behind :func:`skip_demo` (cached on disk by :func:`landscapelab.sweep`).
@@ -155,6 +157,7 @@ def skip_runs(depths=(10, 30, 50), n_skips=(0, 50, 100), n_samples: int = 100, a
     -------
     landscapelab.sweeps.Table
     """
+    choice(activation, "activation", ("softplus", "sigmoid"))
     return sweep(skip_training_run, {"depth": list(depths), "n_skip": list(n_skips), "n_samples": [n_samples],
                                      "activation": [activation], "steps": [steps], "lr": [lr]},
                  seeds=list(seeds), cache=True, desc="deep narrow nets")
