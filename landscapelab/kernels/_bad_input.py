@@ -7,7 +7,7 @@ ARGUMENTS = {
     "A": lambda: np.array([[4.0, 1.0, 0.5], [1.0, 3.0, 0.2], [0.5, 0.2, 2.0]]),
     "As": lambda: np.stack([np.eye(3), 2.0 * np.eye(3)]),
     "values": lambda: np.array([1.0, 2.5]), "lower": lambda: np.array([0.5, 2.0]),
-    "upper": lambda: np.array([1.5, 3.0]),
+    "upper": lambda: np.array([1.5, 3.0]), "x": lambda: np.array([-0.5, 0.0, 2.0]),
 }
 
 #: (function, argument) -> kinds of "wrong" value that are valid there.
@@ -19,4 +19,6 @@ ALLOWED = {
                         "singular_value_bounds", "johnson_bound")},
     **{(f"{module}.det_batched", "As"): {"complex", "empty"} for module in ("determinant", "reference")},
     ("gershgorin.in_union", "values"): {"empty"},            # no values: an empty answer
+    # tanh is elementwise like numpy.tanh: any shape, an empty array, and NaN/inf (NaN and +-1) are valid
+    **{(f"{module}.tanh", "x"): {"wrong rank", "empty", "nan", "infinite"} for module in ("elementwise", "reference")},
 }
