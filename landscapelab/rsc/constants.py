@@ -244,7 +244,7 @@ def c_H(depth: int, gam: float, rho1: float, beta_phi: float, phi0: float, form:
     rho1 : float
         Last-layer radius.
     beta_phi : float
-        sup |phi''|.
+        ``sup |phi''|``.
     phi0 : float
         phi(0).
     form : {"remark-4.3", "theorem-4.2"}

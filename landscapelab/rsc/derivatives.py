@@ -86,7 +86,7 @@ def one_layer_hessian_norm(net, w, x) -> float:
 
     With ``z_i = w_i^T x / sqrt(d)``, the Hessian is block diagonal over hidden units; unit i contributes the
     ``2 x 2`` matrix ``[[0, B_i], [B_i, A_i]]`` on ``(v_i, w_i / ||w_i||-direction x)`` with
-    ``A_i = v_i phi''(z_i) ||x||^2 / (sqrt(m) d)`` and ``B_i = phi'(z_i) ||x|| / sqrt(m d)``, so
+    ``A_i = v_i phi''(z_i) ||x||^2 / (sqrt(m) d)`` and ``B_i = phi'(z_i) ||x|| / sqrt(m d)``, so::
 
         ||grad^2 f||_2 = max_i (|A_i| + sqrt(A_i^2 + 4 B_i^2)) / 2.
 

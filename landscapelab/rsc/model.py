@@ -108,7 +108,7 @@ def network(d: int, m: int, depth: int, activation="tanh") -> MLP:
     depth : int
         Number of hidden layers L >= 1.
     activation : str or Activation
-        The smooth activation phi (Assumption 1 asks |phi'| <= 1 and |phi''| <= beta_phi).
+        The smooth activation phi (Assumption 1 asks ``|phi'| <= 1`` and ``|phi''| <= beta_phi``).
 
     Returns
     -------
