@@ -309,7 +309,10 @@ def _rank_one_extremes(d, z, rho) -> tuple[float, float]:
     def root(lo, hi):
         a, b = lo + 1e-15 * scale, hi
         while secular(a) > 0 and a < hi:      # the pole at lo: step in until the function is negative
-            a = lo + (a - lo) * 0.5 if a - lo > 1e-300 else hi
+            closer = lo + (a - lo) * 0.5
+            if not lo < closer < a:           # no float between the pole and a: the root is at the pole
+                return a
+            a = closer
         return brentq(secular, a, b, xtol=1e-15 * scale, rtol=1e-15, maxiter=500)
 
     top = root(dl[-1], dl[-1] + rho * float(z2.sum()) * (1 + 1e-12) + 1e-300)
