@@ -79,8 +79,45 @@ def function(value, name: str):
     return value
 
 
+def number_sequence(value, name: str, integer: bool = False, low: float | None = None, strict: bool = False,
+                    min_size: int = 1) -> list:
+    """Check a non-empty sequence of finite real numbers (integers with ``integer``), each ``>= low`` (``> low``
+    with ``strict``); return it as a list of Python numbers."""
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or getattr(value, "ndim", 1) == 0:
+        raise TypeError(f"{name}: expected a sequence of numbers, got {value!r} ({type(value).__name__})")
+    out = []
+    for item in value:
+        kind = numbers.Integral if integer else numbers.Real
+        if isinstance(item, (bool, np.bool_)) or not isinstance(item, kind):
+            raise TypeError(f"{name}: expected a sequence of {'integers' if integer else 'numbers'}, got {item!r} "
+                            f"({type(item).__name__}) in it")
+        item = int(item) if integer else float(item)
+        if not np.isfinite(item) or (low is not None and (item <= low if strict else item < low)):
+            bound = "" if low is None else f" {'>' if strict else '>='} {low:g}"
+            raise ValueError(f"{name}: expected finite numbers{bound}, got {item!r} in it")
+        out.append(item)
+    if len(out) < min_size:
+        raise ValueError(f"{name}: expected at least {min_size} value(s), got {len(out)}")
+    return out
+
+
+def name_sequence(value, name: str, options=None, min_size: int = 1) -> list:
+    """Check a non-empty sequence of strings (each one of ``options`` when given); return it as a list."""
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or getattr(value, "ndim", 1) == 0:
+        raise TypeError(f"{name}: expected a sequence of names, got {value!r} ({type(value).__name__})")
+    out = list(value)
+    for item in out:
+        if not isinstance(item, str):
+            raise TypeError(f"{name}: expected names (strings), got {item!r} ({type(item).__name__}) in it")
+        if options is not None and item not in options:
+            raise ValueError(f"{name}: expected names among {', '.join(map(repr, options))}; got {item!r}")
+    if len(out) < min_size:
+        raise ValueError(f"{name}: expected at least {min_size} name(s), got {len(out)}")
+    return out
+
+
 def boolean(value, name: str) -> bool:
-    """Check that ``value`` is ``True`` or ``False`` (a NumPy bool too); strings and numbers are refused."""
+    """Check that ``value`` is a bool (``numpy.bool_`` included); truthy strings and numbers are refused."""
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name}: expected True or False, got {value!r} ({type(value).__name__})")
     return bool(value)
@@ -118,3 +155,100 @@ def positive_ints(values, name: str) -> list[int]:
             raise ValueError(f"{name}[{i}]: expected a positive integer, got {v}")
         out.append(int(v))
     return out
+
+
+def integer(value, name: str, low: int | None = 0) -> int:
+    """Check that ``value`` is an integer ``>= low`` (bools and non-integral floats are refused)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name}: expected an integer, got {value!r} ({type(value).__name__})")
+    if low is not None and value < low:
+        raise ValueError(f"{name}: expected an integer >= {low}, got {value}")
+    return int(value)
+
+
+def real(value, name: str) -> float:
+    """Check that ``value`` is a finite real number (bools and strings are refused)."""
+    if isinstance(value, (bool, np.bool_, str, bytes)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name}: expected a finite real number, got {value!r} ({type(value).__name__})")
+    if not np.isfinite(float(value)):
+        raise ValueError(f"{name}: expected a finite real number, got {value!r}")
+    return float(value)
+
+
+def _rule(rule: str):
+    """The check of one rule name of :func:`checked`."""
+    import functools
+
+    table = {
+        "count": functools.partial(integer, low=1), "index": integer, "int": functools.partial(integer, low=None),
+        "real": real, "positive": positive_number, "nonnegative": functools.partial(positive_number, allow_zero=True),
+        "bool": boolean, "function": function, "probability": probability,
+        "array": lambda v, n: _nonempty(as_float_array(v, n), n),
+        "vector": lambda v, n: _nonempty(as_float_array(v, n, ndim=1), n),
+        "matrix": lambda v, n: _nonempty(as_float_array(v, n, ndim=2), n),
+        "name": lambda v, n: v if isinstance(v, str) else (_ for _ in ()).throw(
+            TypeError(f"{n}: expected a name (a string), got {v!r} ({type(v).__name__})")),
+    }
+    if isinstance(rule, type):
+        def check(value, name):
+            if not isinstance(value, rule):
+                raise TypeError(f"{name}: expected a {rule.__name__}, got {type(value).__name__}")
+            return value
+        return check
+    optional = rule.endswith("?")
+    check = table[rule.rstrip("?")]
+    return (lambda v, n: v if v is None else check(v, n)) if optional else check
+
+
+def _nonempty(arr, name):
+    if np.size(getval(arr)) == 0:
+        raise ValueError(f"{name}: expected a non-empty array, got shape {np.shape(getval(arr))}")
+    return arr
+
+
+_ANNOTATED = {"int": "index", "float": "real", "bool": "bool", "str": "name"}
+
+
+def checked(**rules):
+    """Decorator: check arguments on entry, each error naming the argument.
+
+    ``rules`` maps argument names to rule names: ``"count"`` (integer >= 1), ``"index"`` (integer >= 0), ``"int"``,
+    ``"real"`` (finite number), ``"positive"``, ``"nonnegative"``, ``"probability"``, ``"bool"``, ``"name"``,
+    ``"function"``, ``"array"``, ``"vector"``, ``"matrix"`` (finite, real, non-empty arrays of any rank, rank 1,
+    rank 2); a trailing ``"?"`` also accepts None; a class asks for an instance of it. Arguments not named are checked
+    from their annotation: ``int`` as ``"index"``, ``float`` as ``"real"``, ``bool``, ``str`` as ``"name"``
+    (``X | None`` also accepts None). The function is called with the caller's values unchanged.
+    """
+    import functools
+    import inspect
+
+    def decorate(fn):
+        signature = inspect.signature(fn)
+        plan = {}
+        for p in signature.parameters.values():
+            rule = rules.get(p.name, "")
+            if p.name not in rules and p.annotation is not p.empty:
+                text = p.annotation if isinstance(p.annotation, str) else inspect.formatannotation(p.annotation)
+                parts = [a.strip() for a in text.split("|")]
+                base = [a for a in parts if a != "None"]
+                if len(base) == 1 and base[0] in _ANNOTATED:
+                    rule = _ANNOTATED[base[0]] + ("?" if "None" in parts or p.default is None else "")
+            if rule:
+                plan[p.name] = _rule(rule)
+            if p.name in rules and rules[p.name] is None:
+                plan.pop(p.name, None)
+        unknown = set(rules) - set(signature.parameters)
+        if unknown:
+            raise TypeError(f"checked: {fn.__name__} has no argument {', '.join(sorted(unknown))}")
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            bound = signature.bind(*args, **kwargs)
+            for name, value in bound.arguments.items():
+                if name in plan:
+                    plan[name](value, name)
+            return fn(*args, **kwargs)
+
+        return wrapper
+
+    return decorate

@@ -17,6 +17,8 @@ import sys
 
 from . import __version__, checks
 
+__all__ = ["main"]
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="landscapelab", description=__doc__.splitlines()[0])

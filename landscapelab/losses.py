@@ -13,7 +13,7 @@ import numpy as np
 
 from . import _backprop
 from ._validate import as_float_array, choice
-from .nets import MLP
+from .nets import MLP, _all_entries_finite
 
 __all__ = ["square", "cross_entropy", "loss_function", "LossFunction", "LOSSES"]
 
@@ -182,14 +182,19 @@ class LossFunction:
     def _state_at(self, w) -> _PointState:
         """Forward and backward quantities at ``w``, reused while the same point is asked for again. The state
         holds its own copy of ``w``, so the caller may update ``w`` in place between calls."""
-        w = self.net.check_params(w)
+        return self._state_at_checked(self.net.check_params(w))
+
+    def _state_at_checked(self, w) -> _PointState:
         last = self._last
-        if last is None or not np.array_equal(last.w, w):
+        if last is None or not _same_point(last.w, w):
             last = _PointState(self, w)
             self._last = last
         return last
 
     def _check_directions(self, v):
+        if type(v) is np.ndarray and v.dtype == np.float64 and v.ndim in (1, 2) \
+                and v.shape[-1] == self.n_params and v.size and _all_entries_finite(v):
+            return v
         v = as_float_array(v, "v")
         if v.ndim not in (1, 2) or v.shape[-1] != self.n_params:
             raise ValueError(f"v: expected shape ({self.n_params},) or (k, {self.n_params}), got {v.shape}")
@@ -241,7 +246,7 @@ class LossFunction:
         """
         w = self.net.check_params(w)
         v = self._check_directions(v)
-        H_v = self._state_at(w).hvp_rows(np.atleast_2d(v))
+        H_v = self._state_at_checked(w).hvp_rows(v[None] if v.ndim == 1 else v)
         return H_v[0] if v.ndim == 1 else H_v
 
     def gnvp(self, w, v) -> np.ndarray:
@@ -260,14 +265,19 @@ class LossFunction:
         """
         w = self.net.check_params(w)
         v = self._check_directions(v)
-        G_v = self._state_at(w).gnvp_rows(np.atleast_2d(v))
+        G_v = self._state_at_checked(w).gnvp_rows(v[None] if v.ndim == 1 else v)
         return G_v[0] if v.ndim == 1 else G_v
+
+
+def _same_point(a, b) -> bool:
+    """Whether two parameter vectors are equal; a new point is usually told apart by its first or last entry."""
+    return a.shape == b.shape and a[0] == b[0] and a[-1] == b[-1] and np.array_equal(a, b)
 
 
 def _finite(arrays, where, w):
     """Raise FloatingPointError naming the first non-finite array (the parameters themselves are finite)."""
     for i, a in enumerate(arrays, start=1):
-        if not np.all(np.isfinite(a)):
+        if not _all_entries_finite(a):
             raise FloatingPointError(f"overflow in {where} {i} (max |w| = {np.abs(w).max():.3g}): the parameters are "
                                      "too large for float64; rescale them or lower the step size")
 

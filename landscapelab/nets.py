@@ -31,6 +31,26 @@ __all__ = ["MLP"]
 PARAMETRIZATIONS = ("standard", "ntk")
 
 
+def _all_entries_finite(x: np.ndarray) -> bool:
+    """Whether every entry of a float64 array is finite, without a temporary array for large ones: a finite sum
+    means finite entries; only a non-finite sum (a non-finite entry, or finite ones that overflow) is looked at
+    entry by entry.
+
+    Parameters
+    ----------
+    x : ndarray of float64
+        Any shape.
+
+    Returns
+    -------
+    bool
+    """
+    if x.size < 1 << 16:
+        return bool(np.isfinite(x).all())
+    with np.errstate(over="ignore", invalid="ignore"):
+        return math.isfinite(np.add.reduce(x, axis=None)) or bool(np.isfinite(x).all())
+
+
 class MLP:
     """A multilayer perceptron on a flat float64 parameter vector.
 
@@ -177,6 +197,8 @@ class MLP:
         -------
         ndarray (P,) (autograd boxes pass through)
         """
+        if type(w) is np.ndarray and w.dtype == np.float64 and w.shape == (self.n_params,) and _all_entries_finite(w):
+            return w
         return as_float_array(w, name, shape=(self.n_params,))
 
     def check_inputs(self, X, name: str = "X"):

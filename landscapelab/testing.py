@@ -25,7 +25,12 @@ from .nets import MLP
 
 __all__ = ["Problem", "random_problem", "rel_error", "check_gradient", "check_hvp", "check_operator",
            "noisy_power_law", "public_modules", "public_objects",
-           "finite_difference_gradient"]
+           "finite_difference_gradient", "wrong_values", "wrong_value_strategy", "bad_input_spec",
+           "example_call", "refusal", "spec_location"]
+
+# The bad-input property-test harness lives in its own module (kept short); its names are part of this one.
+from .bad_input import (bad_input_spec, example_call, refusal, spec_location, wrong_value_strategy,  # noqa: E402
+                        wrong_values)
 
 
 @dataclass(frozen=True)
@@ -326,3 +331,4 @@ def public_objects(prefixes: tuple = ("landscapelab",)) -> list[str]:
                 found += [f"{module_name}.{attr}.{m}" for m, f in vars(obj).items()
                           if not m.startswith("_") and inspect.isfunction(f)]
     return found
+

@@ -252,6 +252,13 @@ def table(chapter: str | None = None, rows: list[Row] | None = None, seconds: bo
     str
         A header line, a rule, and one row (or, with ``width``, one group of lines) per claim.
     """
+    from .._validate import boolean, positive_int
+
+    boolean(seconds, "seconds")
+    if width is not None:
+        positive_int(width, "width")
+    if rows is not None and (isinstance(rows, (str, bytes)) or not all(isinstance(r, Row) for r in rows)):
+        raise TypeError(f"rows: expected a list of Row (from run), got {rows!r:.80}")
     rows = run(chapter) if rows is None else rows
     headers = ("chapter", "claim", "measured", "expected", "result", "s")[: 6 if seconds else 5]
     cells = [(r.chapter, r.claim, r.measured, r.expected, "pass" if r.passed else "FAIL", f"{r.seconds:.2f}")[

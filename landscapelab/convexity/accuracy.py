@@ -24,6 +24,7 @@ from ..kernels import det as lu_det
 from .derivatives import active_paths, backprop_gradient, y_derivatives
 from .determinant import milne_det, milne_matrix
 from .network import _dims_of, _real, relu_output
+from .._validate import checked
 
 __all__ = ["exact_output", "exact_gradient", "cancelling_net", "AccuracyTable", "accuracy_table"]
 
@@ -131,6 +132,7 @@ def _rel(x, exact):
     return abs(x - exact) / abs(exact)
 
 
+@checked(targets="vector")
 def accuracy_table(targets, seed: int = 0) -> AccuracyTable:
     """Relative errors of the floating-point routes to ``y`` and ``dy/dW`` against exact rational references, for
     :func:`cancelling_net` nets with outputs near each of ``targets``.

@@ -28,6 +28,10 @@ from matplotlib.ticker import LogLocator, NullLocator
 from .. import convexity as cv
 from .. import kernels as K
 from .. import plotting
+from .._validate import checked, positive_number
+
+__all__ = ["determinant_demo", "qi_demo", "curvature_samples", "empirical_threshold", "lemma9_looseness",
+           "curvature_table", "curvature_demo", "slice_stats", "slice_demo", "dropout_demo"]
 from ..demos import Demo
 
 LAM, THETA = 0.05, 0.025
@@ -82,7 +86,12 @@ def _draw_network(ax, a, weights, switches):
 
 def determinant_demo() -> Demo:
     """Slider demo: the matrix A(a, W) of eq. 7, the network (grey: inactive edges and off neurons) and the
-    non-zero Leibniz terms; the corner switch shows erratum E1 (det A = -y with the printed corner)."""
+    non-zero Leibniz terms; the corner switch shows erratum E1 (det A = -y with the printed corner).
+
+    Returns
+    -------
+    Demo
+    """
     data = _determinant_data()
 
     def draw(H, seed, corner):
@@ -106,7 +115,7 @@ def determinant_demo() -> Demo:
         ax.set_title(f"A(a, W): n = {n}, corner = {A[-1, 0]:+g}", fontsize=9)
         _draw_network(ax2, a, weights, switches)
         lines = [f"forward pass y = {y:.4g}", f"det A = {d:.4g}" + ("   (= -y: erratum E1)" if corner == "paper"
-                                                                   else "   (= y, Lemma 3)"),
+                                                                   else "   (= y, paper's Lemma 3)"),
                  f"{len(cycles)} non-zero Leibniz terms:"]
         for cyc, sign, _prod, term in cycles[:6]:
             lines.append(f"  ({' '.join(map(str, cyc[0]))})  sign {sign:+.0f}  term {term:+.3g}")
@@ -116,7 +125,12 @@ def determinant_demo() -> Demo:
         return fig
 
     return Demo(draw, {"H": [1, 2, 3], "seed": [0, 1], "corner": ["corrected", "paper"]},
-                defaults={"H": 1, "seed": 0}, title="The determinant formula y = det A(a, W)")
+                defaults={"H": 1, "seed": 0}, title="The determinant formula y = det A(a, W)",
+                labels={"H": "hidden layers H", "seed": "network (seed)", "corner": "corner of A"},
+                alt="Left: the matrix A(a, W) as a red-blue heat map with its non-zero entries written in, the layer "
+                    "blocks separated by grey lines and the corner entry boxed. Right: the network, inputs on the "
+                    "left and the output on the right, with switched-off neurons hollow and inactive edges grey; "
+                    "above it the forward-pass output y, det A and the non-zero Leibniz terms with their signs.")
 
 
 # ------------------------------------------------------------------------------------------------ 2 Qi
@@ -147,7 +161,12 @@ def _qi_data():
 def qi_demo() -> Demo:
     """Slider demo: Qi's intervals [(b_i - s_i)_+, b_i + s_i] (one bar per index), the singular values (ticks; red
     when outside every interval), the sigma_min bound and Johnson's bound. The weight scale moves n(W) across
-    beta - 1 = 2; the radius toggle replaces Qi's max(r_i, c_i) by the row sums r_i alone."""
+    beta - 1 = 2; the radius toggle replaces Qi's max(r_i, c_i) by the row sums r_i alone.
+
+    Returns
+    -------
+    Demo
+    """
     data, beta = _qi_data()
 
     def draw(matrix, scale, radius):
@@ -181,7 +200,11 @@ def qi_demo() -> Demo:
 
     return Demo(draw, {"matrix": ["A", "C_core", "widened C (d = 3)", "heavy column"], "scale": list(QI_SCALES),
                        "radius": ["max(r, c) (Qi)", "rows only"]},
-                defaults={"matrix": "C_core", "scale": 0.95}, title="Qi's intervals for singular values")
+                defaults={"matrix": "C_core", "scale": 0.95}, title="Qi's intervals for singular values",
+                labels={"scale": "scale of the weights", "radius": "radius"},
+                alt="One horizontal blue bar per index i of the matrix, from (b_i - s_i)_+ to b_i + s_i; below them "
+                    "the singular values as short vertical ticks (red when a value lies outside every interval), "
+                    "and vertical lines at the lower bound min (b_i - s_i)_+ and at Johnson's bound.")
 
 
 # ------------------------------------------------------------------------------------------------ 3 curvature
@@ -189,11 +212,29 @@ CURVATURE_LAMS = (0.005, 0.05, 0.5)
 RADII = (1e-5, 10.0)
 
 
+@checked(H="count", beta="positive", n="count")
 @lru_cache(maxsize=16)
 def curvature_samples(H: int, beta: float, n: int = 160, seed: int = 0) -> dict:
     """Points ``W* + delta z`` around a zero-loss 2-4-...-4-1 teacher (N = 12), ``z`` uniform on the sphere and
     ``delta`` log-uniform in ``RADII``, and at each differentiable one with every output positive: sqrt(l),
-    lambda_min Hess l (through A^{-1}), rho_max and membership of U_1 & U_2."""
+    lambda_min Hess l (through A^{-1}), rho_max and membership of U_1 & U_2.
+
+    Parameters
+    ----------
+    H : int
+        Number of hidden layers of the teacher (each of width 4).
+    beta : float
+        Milne's beta > 1 (inputs have ``||a_i||_1 = beta - 1``).
+    n : int
+        Number of sampled points.
+    seed : int
+        Seed of the teacher (``seed``) and of the samples (``seed + 1``).
+
+    Returns
+    -------
+    dict
+        Arrays ``sqrt_loss``, ``lam_min``, ``rho_max``, ``U12`` (one entry per kept point) and the constant ``M``.
+    """
     t = cv.teacher((2,) + (4,) * H + (1,), 12, beta, seed=seed)
     rng = np.random.default_rng(seed + 1)
     out = {k: [] for k in ("sqrt_loss", "lam_min", "rho_max", "U12")}
@@ -213,10 +254,35 @@ def curvature_samples(H: int, beta: float, n: int = 160, seed: int = 0) -> dict:
     return out
 
 
+def _check_samples(samples, keys):
+    if not isinstance(samples, dict):
+        raise TypeError(f"samples: expected the dict of curvature_samples, got {type(samples).__name__}")
+    missing = [k for k in keys if k not in samples]
+    if missing:
+        raise ValueError(f"samples: expected the dict of curvature_samples; missing {', '.join(missing)}")
+    if np.size(samples["sqrt_loss"]) == 0:
+        raise ValueError("samples: no sampled points")
+
+
 def empirical_threshold(samples: dict, lam: float):
     """``(value, censored)``: the smallest sqrt(l) among the sampled points where Hess l_lambda is not positive
     definite (every sample below it is PD); when every sample is PD, ``censored`` is True and ``value`` is the
-    largest sampled sqrt(l), a lower bound only."""
+    largest sampled sqrt(l), a lower bound only.
+
+    Parameters
+    ----------
+    samples : dict
+        What :func:`curvature_samples` returns (keys ``sqrt_loss`` and ``lam_min``).
+    lam : float
+        The weight decay lambda >= 0 of ``l_lambda`` (Theorem 4).
+
+    Returns
+    -------
+    tuple
+        ``(value, censored)``: a float and a bool.
+    """
+    _check_samples(samples, ("sqrt_loss", "lam_min"))
+    lam = positive_number(lam, "lam", allow_zero=True)
     bad = samples["sqrt_loss"][samples["lam_min"] + 2 * lam <= 0]
     if bad.size:
         return float(bad.min()), False
@@ -225,7 +291,18 @@ def empirical_threshold(samples: dict, lam: float):
 
 def lemma9_looseness(samples: dict) -> float:
     """The smallest factor by which the pointwise Lemma 9 bound ``-2 M rho_max sqrt(l)`` undershoots
-    lambda_min Hess l at the sampled points of U_1 & U_2 where lambda_min < 0 (NaN if there are none)."""
+    lambda_min Hess l at the sampled points of U_1 & U_2 where lambda_min < 0 (NaN if there are none).
+
+    Parameters
+    ----------
+    samples : dict
+        What :func:`curvature_samples` returns.
+
+    Returns
+    -------
+    float
+    """
+    _check_samples(samples, ("sqrt_loss", "lam_min", "rho_max", "U12", "M"))
     u = samples["U12"] & (samples["lam_min"] < 0)
     if not u.any():
         return float("nan")
@@ -235,7 +312,12 @@ def lemma9_looseness(samples: dict) -> float:
 
 def curvature_table() -> list:
     """Every setting of the curvature demo: ``(H, beta, lambda, Theorem 4 threshold, empirical, censored,
-    empirical / Theorem 4)`` with ``theta = lambda / 2``."""
+    empirical / Theorem 4)`` with ``theta = lambda / 2``.
+
+    Returns
+    -------
+    list of tuple
+    """
     rows = []
     for lam in CURVATURE_LAMS:
         for H in (1, 2):
@@ -250,7 +332,12 @@ def curvature_table() -> list:
 def curvature_demo() -> Demo:
     """Slider demo: lambda_min of Hess l_lambda (= lambda_min Hess l + 2 lambda) against sqrt(l) at points around a
     zero-loss teacher, coloured by membership of U_1 & U_2, with Theorem 4's threshold (lambda - theta)/(2M), the
-    sharpened (2 lambda - theta)/(2M), the empirical threshold and the pointwise Lemma 9 bound."""
+    sharpened (2 lambda - theta)/(2M), the empirical threshold and the pointwise Lemma 9 bound.
+
+    Returns
+    -------
+    Demo
+    """
     for H in (1, 2):
         for beta in (2.0, 3.0):
             curvature_samples(H, beta)
@@ -264,11 +351,11 @@ def curvature_demo() -> Demo:
         ax.scatter(x[u], lm[u], s=10, color="C0", label="in U_1 and U_2")
         ax.scatter(x[~u], lm[~u], s=10, color="0.6", marker="x", label="outside U_1 and U_2")
         bound = 2 * lam - 2 * d["M"] * d["rho_max"] * x
-        ax.scatter(x[u], bound[u], s=4, color="C3", label="Lemma 9 bound 2 lambda - 2 M rho_max sqrt(l)")
+        ax.scatter(x[u], bound[u], s=4, color="C3", label="paper's Lemma 9 bound 2 lambda - 2 M rho_max sqrt(l)")
         paper = (lam - theta) / (2 * d["M"])
         sharp = (2 * lam - theta) / (2 * d["M"])
         emp, censored = empirical_threshold(d, lam)
-        ax.axvline(paper, color="k", ls="--", lw=1, label=f"Theorem 4: (lambda - theta)/(2M) = {paper:.2g}")
+        ax.axvline(paper, color="k", ls="--", lw=1, label=f"paper's Theorem 4: (lambda - theta)/(2M) = {paper:.2g}")
         ax.axvline(sharp, color="k", ls=":", lw=1, label=f"sharpened: (2 lambda - theta)/(2M) = {sharp:.2g}")
         ax.axvline(emp, color="C2", lw=1.5, label=(f"every sample PD (largest sqrt(l) {emp:.2g})" if censored
                                                    else f"empirical: PD up to {emp:.2g}"))
@@ -284,13 +371,19 @@ def curvature_demo() -> Demo:
         ax.set_xlabel("sqrt(l(W)) (root mean square training error)")
         ax.set_ylabel("smallest eigenvalue of Hess l_lambda")
         ratio = f"{'>= ' if censored else ''}{emp / paper:.0f}x"
-        ax.set_title(f"H = {H}, beta = {beta:g}, lambda = {lam:g}, theta = lambda/2: empirical / Theorem 4 "
+        ax.set_title(f"H = {H}, beta = {beta:g}, lambda = {lam:g}, theta = lambda/2: empirical / paper's Theorem 4 "
                      f"= {ratio}", fontsize=9)
         ax.legend(fontsize=6.5, loc="lower left")
         return fig
 
     return Demo(draw, {"H": [1, 2], "beta": [2.0, 3.0], "lam": list(CURVATURE_LAMS)},
-                defaults={"beta": 3.0, "lam": 0.05}, title="Curvature against training error")
+                defaults={"beta": 3.0, "lam": 0.05}, title="Curvature against training error",
+                labels={"beta": "β", "lam": "λ"},
+                alt="Scatter plot against the root mean square training error (log axis) of the smallest "
+                    "eigenvalue of the Hessian of the regularised loss at sampled points (symmetric-log axis), "
+                    "blue inside U_1 and U_2 and grey crosses outside, with red points for the paper's Lemma 9 "
+                    "bound; vertical lines mark the paper's Theorem 4 threshold, the sharpened threshold and the "
+                    "empirical one, and a horizontal line λ + θ.")
 
 
 # ------------------------------------------------------------------------------------------------ 4 slice
@@ -311,11 +404,22 @@ def _arrows(t, d, lam):
     return (d["grad_s"] + 2 * (LAM - lam) * (radius + d["s"]), d["grad_u"] + 2 * (LAM - lam) * d["u"])
 
 
+@checked(lam="nonnegative")
 def slice_stats(lam: float) -> list:
     """For each extent of the slice demo: ``(extent, regions, points of U, share of the grid where the arrow
     points to smaller ||W|| (<-grad l_lambda, W> < 0), the same share inside U, share where the arrow points
     towards the teacher (<-grad l_lambda, W - W*> < 0), largest angle between an arrow and the mean arrow in
-    degrees)``."""
+    degrees)``.
+
+    Parameters
+    ----------
+    lam : float
+        The weight decay lambda >= 0.
+
+    Returns
+    -------
+    list of tuple
+    """
     t, data = _slice_data()
     radius = np.linalg.norm(t.w)
     rows = []
@@ -336,7 +440,12 @@ def slice_demo() -> Demo:
     """Slider demo: the plane through W = 0 and a zero-loss teacher W* (radial direction D_1 = W*/||W*|| and a
     random D_2), coloured by activation region (the pieces B_i of Theorem 4), hatched where Hess l_lambda is not
     positive definite, with the set U outlined, level sets of l_lambda and arrows of -grad l_lambda projected on
-    the plane. lambda = 0 removes the decay."""
+    the plane. lambda = 0 removes the decay.
+
+    Returns
+    -------
+    Demo
+    """
     t, data = _slice_data()
     palette = np.random.default_rng(0).permutation(256)
     cmap = ListedColormap(matplotlib.colormaps["tab20"](np.arange(20)))
@@ -371,7 +480,12 @@ def slice_demo() -> Demo:
         return fig
 
     return Demo(draw, {"extent": list(SLICE_EXTENTS), "lam": [0.0, LAM]}, defaults={"extent": 0.3, "lam": LAM},
-                title="A 2-D slice of weight space, coloured by activation region")
+                title="A 2-D slice of weight space, coloured by activation region",
+                labels={"extent": "extent", "lam": "λ"},
+                alt="A square slice of weight space around the teacher (star at the centre), coloured by "
+                    "activation region, with hatching where the Hessian of the regularised loss has a negative "
+                    "eigenvalue, thin level lines of the loss, a thick black curve around the set U when it is "
+                    "visible, and red arrows of the negative gradient projected on the plane.")
 
 
 # ------------------------------------------------------------------------------------------------ 5 dropout
@@ -396,7 +510,12 @@ def _dropout_data():
 
 def dropout_demo() -> Demo:
     """Slider demo: rho(W, X) of Lemma 9 for 500 random directions under dropout (a 5-20-20-1 teacher, N = 64), and
-    rho_max, the worst direction that Theorem 4 needs, across 20 draws of the masks."""
+    rho_max, the worst direction that Theorem 4 needs, across 20 draws of the masks.
+
+    Returns
+    -------
+    Demo
+    """
     _, data = _dropout_data()
     base = data[0.0, "example"][1]
 
@@ -419,4 +538,7 @@ def dropout_demo() -> Demo:
         return fig
 
     return Demo(draw, {"eta": list(DROPOUT_ETAS), "mask": ["per example", "per batch"]},
-                title="Dropout and Lemma 9's factor rho")
+                title="Dropout and the factor ρ of the paper's Lemma 9", labels={"eta": "dropout rate η"},
+                alt="Left: histogram of ρ(W, X) over 500 random directions X for one dropout mask, with vertical "
+                    "lines at ρ_max and at the mean. Right: histogram of ρ_max over the mask draws, with a dashed "
+                    "line at its value without dropout.")

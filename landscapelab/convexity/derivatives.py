@@ -10,6 +10,7 @@ from .. import kernels
 from .._validate import as_float_array
 from .determinant import milne_matrix
 from .network import _data, _dims_of, _real, check_dims, flatten, loss, masked_weights, n_weights, switches, unflatten
+from .._validate import checked
 
 __all__ = ["backprop_gradient", "y_derivatives", "per_example_derivatives", "loss_derivatives", "Objective",
            "objective", "direction_matrix", "jacobi_derivatives", "lemma6_derivatives", "active_paths",
@@ -129,6 +130,7 @@ def _batched_quantities(Wb, X, dims, mask=True):
     return y, g, Hy, edge, s
 
 
+@checked()
 def y_derivatives(a, weights, mask: bool = True):
     """``(y, grad y, Hess y)`` at one input by the determinant route (Lemma 5 in coordinates).
 
@@ -160,6 +162,7 @@ def y_derivatives(a, weights, mask: bool = True):
     return float(y[0, 0]), g[0, 0], Hy[0, 0]
 
 
+@checked()
 def per_example_derivatives(w, X, dims, mask: bool = True):
     """``(y, G, Hy)`` for every input: ``y`` of shape ``(N,)``, gradients ``(N, m)``, Hessians ``(N, m, m)``.
 
@@ -224,6 +227,7 @@ def loss_derivatives(w, X, F, dims, lam: float = 0.0):
     return value, grad, hess
 
 
+@checked()
 def direction_matrix(a, weights, direction, mask: bool = True) -> np.ndarray:
     """The matrix ``X_i`` with ``A(a_i, W + tX) = A(a_i, W) + t X_i`` for small t (section 3.2): the blocks
     ``S_k X_k S_(k+1)`` in the positions of ``V_k``. ``direction`` is a flat weight vector. With ``mask=False`` the
@@ -256,6 +260,7 @@ def direction_matrix(a, weights, direction, mask: bool = True) -> np.ndarray:
     return M
 
 
+@checked(A="matrix")
 def jacobi_derivatives(A, Xm):
     """Lemma 5: ``(d/dt, d2/dt2) det(A + t X)`` at ``t = 0`` for invertible ``A``, i.e.
     ``(det A tr M, det A (tr(M)^2 - tr(M^2)))`` with ``M = A^{-1} X`` (Jacobi's formula and its derivative).
@@ -356,6 +361,7 @@ def active_paths(a, weights):
     return paths, np.array(terms)
 
 
+@checked(A="matrix")
 def leibniz_cycles(A):
     """The non-zero Leibniz terms of ``det A`` as cycle notation (1-based, as in the paper), with sign, raw product
     and signed term: a list of ``(cycles, sign, product, term)``; fixed points are left out of ``cycles``.
@@ -467,6 +473,7 @@ class Objective:
         """
         return self.derivatives(w)[1].copy()
 
+    @checked(v="array")
     def hvp(self, w, v) -> np.ndarray:
         """Exact Hessian products.
 

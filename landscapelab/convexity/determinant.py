@@ -365,10 +365,10 @@ def c_core_kappa(weights, beta) -> float:
     float
         ``kappa``.
     """
-    if isinstance(weights, np.ndarray) or not isinstance(weights, Sequence) or len(weights) == 0:
-        raise TypeError(f"weights: expected a non-empty list of 2-D arrays, got {type(weights).__name__}")
+    from .network import _dims_of
+
+    widths = _dims_of(weights)[:-1]                   # a list [W_0, ..., W_H] of chained 2-D arrays, scalar output
     beta = _check_beta(beta)
-    widths = [np.shape(W)[0] for W in weights]
     return float(beta ** sum(n - 1 for n in widths))
 
 

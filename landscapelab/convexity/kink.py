@@ -28,6 +28,7 @@ import numpy as np
 from .._validate import as_float_array
 from .network import _real, loss
 from .region import membership, threshold
+from .._validate import checked
 
 __all__ = ["KinkSegment", "kink_segment"]
 
@@ -67,6 +68,7 @@ class KinkSegment:
     error: float           # e_0 = y - f at the kink (< 0)
     t_max: float           # the segment |t| <= t_max lies in U
 
+    @checked(t="real")
     def point(self, t) -> np.ndarray:
         """``W(t)`` as flat weights.
 
@@ -81,6 +83,7 @@ class KinkSegment:
         """
         return self.w0 + float(t) * self.direction
 
+    @checked(t="real")
     def loss(self, t) -> float:
         """``l_lambda(W(t))`` through the library's network (:func:`landscapelab.convexity.loss`).
 
@@ -95,6 +98,7 @@ class KinkSegment:
         """
         return float(loss(self.point(t), self.X, self.F, self.dims, self.lam))
 
+    @checked(t="array")
     def pieces(self, t):
         """``(phi_off(t), phi_on(t))``: the regularised loss with hidden neuron 2 frozen off and frozen on (the
         smooth functions ``phi_i`` of Theorem 4 for the two regions that meet at ``t = 0``).

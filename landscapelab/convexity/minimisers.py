@@ -11,6 +11,7 @@ from .._validate import as_float_array, positive_int
 from .derivatives import loss_derivatives
 from .network import _data, _real, check_dims, flatten, loss, n_weights, outputs, unflatten
 from .region import M_constant
+from .._validate import checked
 
 __all__ = ["radial_derivative", "e12_lower_bound", "minimize", "rescaling_directions", "aligned_pairs", "split_family"]
 
@@ -47,6 +48,7 @@ def radial_derivative(w, X, F, dims, lam) -> float:
     return float(2.0 * (H + 1) * np.mean((y - F) * y) + 2.0 * lam * w @ w)
 
 
+@checked(F="vector", beta="real")
 def e12_lower_bound(w, F, dims, beta, lam) -> float:
     """A bound derived in the book (erratum E12): on ``U``, the radial derivative is at least
     ``2 lambda ||W||^2 (1 - (H+1)(beta-1)^H / (4M))``, which is positive for every ``H >= 1``; so ``U`` holds no
@@ -78,6 +80,7 @@ def e12_lower_bound(w, F, dims, beta, lam) -> float:
     return float(2.0 * lam * (w @ w) * (1.0 - (H + 1) * (beta - 1) ** H / (4.0 * M_constant(F, beta, H))))
 
 
+@checked(max_steps="count", tol="nonnegative")
 def minimize(w0, X, F, dims, lam, tol: float = 1e-12, max_steps: int = 200):
     """Damped Newton for ``l_lambda`` from ``w0`` (Levenberg-style damping plus backtracking), within the
     activation region structure of the ReLU net. Returns ``(w, gradient norm, steps)``.
@@ -166,6 +169,7 @@ def rescaling_directions(w, dims) -> np.ndarray:
     return np.array(rows)
 
 
+@checked(tol="nonnegative")
 def aligned_pairs(w, X, dims, tol: float = 1e-9) -> list:
     """Pairs ``(j, k)`` of hidden neurons of a one-hidden-layer net with the same activation pattern on the data
     and parallel incoming weights (cosine > 1 - tol). Such a pair computes ``(v_j ||u_j|| + v_k ||u_k||)
@@ -203,6 +207,7 @@ def aligned_pairs(w, X, dims, tol: float = 1e-9) -> list:
     return pairs
 
 
+@checked()
 def split_family(w, dims, j: int, k: int, count: int = 9, span=None) -> np.ndarray:
     """Weight vectors that redistribute the contributions ``q = v ||u||`` of two aligned hidden neurons ``j, k``
     (one hidden layer, same sign of the outgoing weights) while keeping each neuron balanced (``||u|| = |v|``):

@@ -10,6 +10,7 @@ import autograd.numpy as anp
 import numpy as np
 
 from .._validate import as_float_array, positive_int
+from .._validate import checked
 
 __all__ = ["check_dims", "n_weights", "flatten", "unflatten", "relu_output", "outputs", "switches",
            "masked_weights", "pre_activations", "is_differentiable", "same_region", "loss"]
@@ -29,7 +30,7 @@ def check_dims(dims) -> tuple:
     tuple of int
         The validated widths.
     """
-    if isinstance(dims, (str, bytes)) or not isinstance(dims, (Sequence, np.ndarray)):
+    if isinstance(dims, (str, bytes)) or not isinstance(dims, (Sequence, np.ndarray)) or getattr(dims, "ndim", 1) == 0:
         raise TypeError(f"dims: expected a sequence of positive integers (n_0, ..., n_H, 1), got "
                         f"{type(dims).__name__}")
     dims = tuple(positive_int(d.item() if isinstance(d, np.generic) else d, f"dims[{i}]")
@@ -264,6 +265,7 @@ def masked_weights(a, weights) -> list:
     return [s[k][:, None] * np.asarray(W, dtype=float) * s[k + 1][None, :] for k, W in enumerate(weights)]
 
 
+@checked(margin="nonnegative")
 def is_differentiable(w, X, dims, margin: float = 0.0) -> bool:
     """Whether every pre-activation (hidden and output) on every input has ``|z| > margin``: then the switches are
     locally constant and ``l`` is smooth near ``w`` (the paper's "differentiable point").
@@ -288,6 +290,7 @@ def is_differentiable(w, X, dims, margin: float = 0.0) -> bool:
     return bool(all(np.all(np.abs(z) > margin) for z in zs))
 
 
+@checked(w1="vector", w2="vector")
 def same_region(w1, w2, X, dims) -> bool:
     """Whether two weight vectors give the same switches on every input (the same piece ``B_i`` of Theorem 4).
 

@@ -74,6 +74,9 @@ def c_core_matrix(a, weights, beta, corner: str = "corrected", gamma=None) -> np
 
 
 def c_core_kappa(weights, beta) -> float:
+    from .network import _dims_of
+
+    _dims_of(weights)
     beta = _check_beta(beta)
     return float(np.prod([beta ** (np.shape(W)[0] - 1) for W in weights]))
 

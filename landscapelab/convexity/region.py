@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validate import as_float_array, positive_int
+from .._validate import as_float_array, checked, positive_int
 from .network import (_data, _dims_of, _nonnegative_int, _positive_targets, _real, check_dims,
                       flatten, is_differentiable, loss, outputs, pre_activations, unflatten)
 
@@ -35,6 +35,7 @@ def max_norm_1(weights) -> float:
                      (np.asarray(W, dtype=float) for W in weights)))
 
 
+@checked(F="vector")
 def M_constant(F, beta, H) -> float:
     """``M(f, beta, H) = (3/2) max_i f(a_i) + beta^(H+2)`` (Lemma 9).
 
@@ -58,6 +59,7 @@ def M_constant(F, beta, H) -> float:
     return float(1.5 * F.max() + beta ** (H + 2))
 
 
+@checked(F="vector")
 def threshold(F, beta, H, lam, theta) -> float:
     """Theorem 4's bound on ``sqrt(l)``: ``(lambda - theta) / (2 M)`` (the set U_3).
 
@@ -84,6 +86,7 @@ def threshold(F, beta, H, lam, theta) -> float:
     return (lam - theta) / (2.0 * M_constant(F, beta, H))
 
 
+@checked(F="vector")
 def sharpened_threshold(F, beta, H, lam, theta, rho_max: float = 1.0) -> float:
     """The bound on ``sqrt(l)`` that follows from Lemma 9 with the correct ``2 lambda`` (erratum E6) and the
     pointwise ``rho_max``: ``(2 lambda - theta) / (2 M rho_max)``; then ``lambda_min Hess l_lambda >= theta``.
@@ -297,6 +300,7 @@ class Teacher:
         return len(self.dims) - 2
 
 
+@checked(margin="nonnegative", max_tries="count")
 def teacher(dims, N: int, beta: float, seed: int = 0, scale: float = 0.8, margin: float = 1e-6,
             max_tries: int = 1000) -> Teacher:
     """Draw a zero-loss teacher for Milne's setting.
@@ -351,6 +355,7 @@ def teacher(dims, N: int, beta: float, seed: int = 0, scale: float = 0.8, margin
     raise RuntimeError(f"teacher: no admissible draw in {max_tries} tries for dims={dims}, N={N}")
 
 
+@checked(radii="vector")
 def sample_U(t: Teacher, lam: float, theta: float, n: int = 200, radii=(1e-6, 1e-2), seed: int = 0):
     """Points ``W = W* + delta z`` around the teacher, ``z`` uniform on the unit sphere and ``delta`` log-uniform
     in ``radii``, kept when they lie in ``U`` (eq. 28) and are differentiable points.

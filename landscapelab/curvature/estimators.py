@@ -12,6 +12,18 @@ a scalar function and a point ``(f, w)``, which means the Hessian of ``f`` at ``
   for a block of ``b`` samples whatever the number of samples.
 * :func:`spectral_density`: stochastic Lanczos quadrature (Ubaru, Chen and Saad 2017; Ghorbani, Krishnan and
   Xiao 2019), the eigenvalue density smoothed by a Gaussian of width ``sigma``.
+
+Memory, in bytes, for ``P`` parameters (float64; the operator's own forward pass comes on top):
+
+* ``eigenvalues`` (Lanczos): ``8 P m`` for the ``m`` basis vectors kept for full reorthogonalisation, ``m`` at most
+  ``min(P, max_iter)`` (``k`` vectors per block step) and at most ``max_memory / (8 P)``; a cap that stops it before
+  ``tol`` raises a ``ConvergenceWarning`` with the residual. Subspace iteration: ``8 P k`` a few times (the
+  block, its products, the next block); dense:
+  ``8 P^2`` for the matrix (built by :func:`~landscapelab.curvature.operators.CurvatureOperator.dense`).
+* ``hessian_trace``: about ``24 P b`` for a block of ``b`` samples, ``b`` chosen so that this stays within
+  ``max_memory`` whatever ``samples`` is; Hutch++ adds its sketch, ``8 P samples / 3``.
+* ``spectral_density``: ``8 P steps`` for one Lanczos basis (the ``n_vectors`` runs are done one after the other)
+  plus ``8 len(grid) n_vectors steps`` for the smoothing kernel of the output.
 """
 
 from __future__ import annotations

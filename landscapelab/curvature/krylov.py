@@ -16,6 +16,7 @@ from collections.abc import Callable
 import numpy as np
 
 from .._validate import choice, function, positive_int, positive_number
+from ..nets import _all_entries_finite
 
 __all__ = ["ConvergenceWarning", "LanczosResult", "lanczos", "subspace_iteration", "DEFAULT_MAX_MEMORY",
            "check_tol"]
@@ -100,21 +101,45 @@ def _select(theta: np.ndarray, k: int, which: str) -> np.ndarray:
     return order[:k]
 
 
-def _orthonormalise(W, basis, m, rng, scale):
-    """Orthogonalise the rows of W against basis[:m] (twice) and among themselves; replace rows that vanish
-    (an invariant subspace was found) by fresh random directions. Returns (Q, R) with W = R^T Q on the kept part."""
+#: Reorthogonalise again when a pass leaves less than this fraction of a vector's norm (Daniel, Gragg, Kaufman and
+#: Stewart 1976; "twice is enough": one more pass then restores orthogonality to working precision).
+_REORTHOGONALISE_BELOW = 0.5 ** 0.5
+
+
+def _row_norms(W):
+    return np.sqrt(np.einsum("ij,ij->i", W, W))
+
+
+def _orthonormalise(W, basis, m, rng, scale, before=None):
+    """Orthogonalise the rows of W (overwritten) against basis[:m] and among themselves; replace rows that vanish (an
+    invariant subspace was found) by fresh random directions. Returns (Q, R) with W = R^T Q on the kept part.
+
+    The rows are projected out of the basis as one block (one pass over the basis for the whole block). ``before``
+    holds the row norms before an earlier projection (the caller's first Gram-Schmidt pass); a pass is repeated
+    while it removes more than 1 - 1/sqrt(2) of a row's norm (the DGKS criterion), at least once when ``before`` is
+    not given.
+    """
     b, P = W.shape
+    if m:
+        B = basis[:m]
+        norms = _row_norms(W)
+        passes = 0
+        while passes < 2 and (before is None or np.any(norms < _REORTHOGONALISE_BELOW * before)):
+            W -= (B @ W.T).T @ B
+            before, norms = norms, _row_norms(W)
+            passes += 1
     Q = np.empty_like(W)
     R = np.zeros((b, b))
     for j in range(b):
-        x = W[j].copy()
-        for _ in range(2):
-            if m:
-                x -= (basis[:m] @ x) @ basis[:m]
-            if j:
+        x = W[j]
+        if j:
+            start = np.linalg.norm(x)
+            for _ in range(2):
                 coeff = Q[:j] @ x
                 x -= coeff @ Q[:j]
                 R[:j, j] += coeff
+            if m and np.linalg.norm(x) < _REORTHOGONALISE_BELOW * start:
+                x -= (basis[:m] @ x) @ basis[:m]   # cancellation within the block: back out of the basis
         norm = np.linalg.norm(x)
         if norm > 1e-12 * scale:
             R[j, j] = norm
@@ -211,16 +236,24 @@ def lanczos(operator: Callable[[np.ndarray], np.ndarray], P: int, k: int = 1, wh
             T = np.pad(T, ((0, grow - T.shape[0]), (0, grow - T.shape[0])))
         basis[m:m + b] = Q
         AQ = np.asarray(operator(Q), dtype=np.float64)
-        if not np.all(np.isfinite(AQ)):
+        if not _all_entries_finite(AQ):
             raise FloatingPointError(f"lanczos: the operator returned non-finite products at basis size {m + b}")
-        coeff = basis[:m + b] @ AQ.T                 # full projection: T[:, new block]
+        # T[:, new block] = basis^T A Q: the recurrence's own terms (previous and current block) first, then one
+        # classical Gram-Schmidt pass over the whole basis, whose coefficients are what the recurrence leaves
+        lo = max(0, m - k)
+        near = basis[lo:m + b]
+        c_near = near @ AQ.T
+        W = AQ - c_near.T @ near
+        before = _row_norms(W)
+        coeff = basis[:m + b] @ W.T
+        W -= coeff.T @ basis[:m + b]
+        coeff[lo:] += c_near
         T[:m + b, m:m + b] = coeff
         T[m:m + b, :m] = coeff[:m].T
-        W = AQ - coeff.T @ basis[:m + b]
         m += b
         scale = max(scale, float(np.abs(coeff).max(initial=0.0)))
         if m < limit:
-            Q, R = _orthonormalise(W, basis, m, rng, max(scale, 1e-300))
+            Q, R = _orthonormalise(W, basis, m, rng, max(scale, 1e-300), before)
         if m >= limit or m >= next_check:
             Tm = 0.5 * (T[:m, :m] + T[:m, :m].T)
             theta, S = np.linalg.eigh(Tm)

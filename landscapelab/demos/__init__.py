@@ -34,6 +34,7 @@ import numbers
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
+from .._validate import checked
 
 __all__ = ["Demo", "StaticDemo"]
 
@@ -214,24 +215,61 @@ class Demo:
         return settings
 
     def frame(self, **params):
-        """The figure for one setting (unspecified parameters take their defaults)."""
+        """The figure for one setting (unspecified parameters take their defaults).
+
+        Parameters
+        ----------
+        **params
+            Values of the demo's parameters, each one of its grid values.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            What ``draw`` returns for that setting.
+        """
         return self.draw(**self._settings(params))
 
     def _rendered(self, settings: dict) -> tuple[bytes, float, float]:
         key = tuple(settings[name] for name in self.params)
         if key not in self._cache:
-            self._cache[key] = _render(self.draw(**settings), self.dpi)
+            fig = self.draw(**settings)
+            if not hasattr(fig, "savefig"):
+                raise TypeError(f"draw: expected a matplotlib Figure from draw(**{settings}), got "
+                                f"{type(fig).__name__} (end the draw function with 'return fig')")
+            self._cache[key] = _render(fig, self.dpi)
         return self._cache[key]
 
+    @checked()
     def png(self, palette: bool = True, **params) -> bytes:
         """PNG bytes of the frame for one setting: the one cache both renderings read (drawn at most once).
 
-        ``palette`` is accepted for compatibility: frames are always stored with a 256-colour palette.
+        Parameters
+        ----------
+        palette : bool
+            Accepted for compatibility: frames are always stored with a 256-colour palette.
+        **params
+            Values of the demo's parameters, each one of its grid values (defaults for the others).
+
+        Returns
+        -------
+        bytes
+            The PNG file.
         """
         return self._rendered(self._settings(params))[0]
 
     def describe(self, **params) -> str:
-        """The alt text of the frame for one setting."""
+        """The alt text of the frame for one setting.
+
+        Parameters
+        ----------
+        **params
+            Values of the demo's parameters, each one of its grid values (defaults for the others).
+
+        Returns
+        -------
+        str
+            The ``alt`` sentence (or ``alt(**settings)``) followed by the settings.
+        """
         settings = self._settings(params)
         values = ", ".join(f"{self.labels[n]} = {_label(settings[n])}" for n in self.params)
         if callable(self.alt):
@@ -252,7 +290,13 @@ class Demo:
 
     # ------------------------------------------------------------------ live
     def live(self):
-        """An ipywidgets UI driving the figure in a running kernel (frames come from the cache of :meth:`png`)."""
+        """An ipywidgets UI driving the figure in a running kernel (frames come from the cache of :meth:`png`).
+
+        Returns
+        -------
+        ipywidgets.VBox
+            The controls above the image.
+        """
         import ipywidgets as widgets
 
         controls = {}
@@ -285,11 +329,21 @@ class Demo:
                                                      layout=widgets.Layout(flex_flow="row wrap")), image])
 
     # ------------------------------------------------------------------ static
+    @checked(max_frames="count")
     def static(self, max_frames: int = MAX_STATIC_FRAMES, progress: bool | None = None) -> StaticDemo:
         """Self-contained HTML with the same controls, switching between precomputed frames (no kernel needed).
 
-        ``progress=None`` shows a progress bar (on stderr) when drawing every frame is expected to take more than
-        a few seconds, judged from the time of the first frame.
+        Parameters
+        ----------
+        max_frames : int
+            Refuse grids with more points than this (each is drawn and stored).
+        progress : bool, optional
+            Show a progress bar on stderr; ``None`` shows one when drawing every frame is expected to take more
+            than a few seconds, judged from the time of the first frame.
+
+        Returns
+        -------
+        StaticDemo
         """
         if self.n_frames > max_frames:
             raise ValueError(f"static: the grid has {self.n_frames} points, more than max_frames={max_frames}; "
@@ -339,7 +393,13 @@ class Demo:
         return StaticDemo(spec, self.title)
 
     def show(self):
-        """The live widget for a kernel front-end, with the static rendering as the HTML fallback."""
+        """The live widget for a kernel front-end, with the static rendering as the HTML fallback.
+
+        Returns
+        -------
+        object
+            A display object: the widget where a kernel runs, the static HTML elsewhere.
+        """
         return _DemoView(self.live(), self.static())
 
 
@@ -366,8 +426,20 @@ class StaticDemo:
         """Number of distinct frames stored."""
         return len(self.spec["images"])
 
+    @checked(positions="vector")
     def frame_index(self, positions: Sequence[int]) -> int:
-        """Image index shown for the given control positions (the same row-major rule as the JavaScript)."""
+        """Image index shown for the given control positions (the same row-major rule as the JavaScript).
+
+        Parameters
+        ----------
+        positions : sequence of int
+            The position of each control (index into its grid), in the order of the demo's parameters.
+
+        Returns
+        -------
+        int
+            Index into the stored images.
+        """
         flat = 0
         for pos, labels in zip(positions, self.spec["labels"]):
             flat = flat * len(labels) + pos

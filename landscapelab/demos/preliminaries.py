@@ -11,21 +11,55 @@ from ..losses import loss_function
 from ..nets import MLP
 from ..optim import gradient_descent
 from ..slices import slice_2d
+from .._validate import checked
 from . import Demo
+
+__all__ = ["toy_regression", "slice_data", "loss_slice_demo"]
 
 RADII = (0.1, 0.3, 1.0, 3.0)
 
 
+@checked(n="count")
 def toy_regression(n: int = 24, seed: int = 0):
-    """Inputs uniform on [-2, 2]^2 and targets sin(x_1) cos(x_2): the data set of the preliminaries chapter."""
+    """Inputs uniform on [-2, 2]^2 and targets sin(x_1) cos(x_2): the data set of the preliminaries chapter.
+
+    Parameters
+    ----------
+    n : int
+        Number of samples.
+    seed : int
+        Seed of the draw.
+
+    Returns
+    -------
+    tuple of ndarray
+        ``X`` of shape ``(n, 2)`` and ``Y`` of shape ``(n, 1)``.
+    """
     rng = np.random.default_rng(seed)
     X = rng.uniform(-2, 2, size=(n, 2))
     return X, (np.sin(X[:, 0]) * np.cos(X[:, 1]))[:, None]
 
 
+@checked(width="count", steps="count")
 @lru_cache(maxsize=2)
 def slice_data(width: int = 8, steps: int = 3000, seed: int = 0):
-    """Loss slices and Hessian spectra at initialisation and after gradient descent (computed once)."""
+    """Loss slices and Hessian spectra at initialisation and after gradient descent (computed once).
+
+    Parameters
+    ----------
+    width : int
+        Width of the two hidden layers.
+    steps : int
+        Gradient-descent steps.
+    seed : int
+        Seed of the data, the initialisation and the random directions.
+
+    Returns
+    -------
+    dict
+        ``data[point, directions, radius]`` (a slice and the curvatures along its two directions) and
+        ``data[point]`` (the Hessian eigenvalues), for point in ("initialisation", "after training").
+    """
     X, Y = toy_regression(seed=seed)
     net = MLP([2, width, width, 1], activation="tanh")
     f = loss_function(net, X, Y, scale=1.0 / len(X))
@@ -47,7 +81,12 @@ def slice_data(width: int = 8, steps: int = 3000, seed: int = 0):
 
 
 def loss_slice_demo() -> Demo:
-    """Slider demo: the loss on a 2-D plane through the parameters, and the full Hessian spectrum beside it."""
+    """Slider demo: the loss on a 2-D plane through the parameters, and the full Hessian spectrum beside it.
+
+    Returns
+    -------
+    Demo
+    """
     data = slice_data()
 
     def draw(point, directions, radius):

@@ -2,7 +2,8 @@
 
 * :mod:`.determinant`: dense LU determinants (single, batched, log) and the Leibniz expansion of any matrix;
 * :mod:`.gershgorin`: Gershgorin discs, Qi's singular-value intervals, the sigma_min/sigma_max bounds, Johnson's
-  bound and the (invalid) row-only variant.
+  bound and the (invalid) row-only variant;
+* :mod:`.elementwise`: a vectorised ``tanh`` (the hidden activation of the core's networks).
 
 Milne's matrix ``A(a, W)`` and its structured determinant belong to the convexity chapter and live in
 :mod:`landscapelab.convexity.determinant`; the names ``milne_matrix``, ``milne_det``, ``c_matrix``,
@@ -16,14 +17,15 @@ import importlib
 
 from . import reference
 from .determinant import det, det_batched, leibniz_terms, slogdet
+from .elementwise import tanh
 from .gershgorin import (RADII, gershgorin_discs, in_union, johnson_bound, off_diagonal_sums, qi_intervals,
                          singular_value_bounds, violation_counts)
 
 _FROM_CONVEXITY = ("milne_matrix", "milne_det", "c_matrix", "c_core_matrix", "c_core_kappa", "CORNERS")
 
-__all__ = ["det", "det_batched", "slogdet", "leibniz_terms", "qi_intervals", "gershgorin_discs", "off_diagonal_sums",
-           "singular_value_bounds", "johnson_bound", "in_union", "violation_counts", "RADII", "reference",
-           *_FROM_CONVEXITY]
+__all__ = ["det", "det_batched", "slogdet", "leibniz_terms", "tanh", "qi_intervals", "gershgorin_discs",
+           "off_diagonal_sums", "singular_value_bounds", "johnson_bound", "in_union", "violation_counts", "RADII",
+           "reference", *_FROM_CONVEXITY]
 
 
 def __getattr__(name):

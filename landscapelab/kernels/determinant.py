@@ -52,6 +52,12 @@ def _check_matrices(A, name, ndim):
     return np.ascontiguousarray(arr)
 
 
+def _check_square_shape(A, name="A"):
+    """A non-empty square matrix, float64 or complex128, C-contiguous (its entries not yet checked for
+    finiteness: the callers' kernels find non-finite entries in their own sweep)."""
+    return _check_matrices(A, name, 2)
+
+
 def _check_square(A, name="A"):
     """A non-empty square matrix of finite real (float64) or complex (complex128) numbers.
 
@@ -157,11 +163,58 @@ def _slogdet_kernel(A):
 
 
 @njit(cache=True)
-def _det_batched_kernel(As, out):
-    """Determinants of a stack (B, n, n); returns the index of the first matrix with a non-finite entry, or -1."""
+def _lu_det_columns(M, l):
+    """Determinant of M by LU with partial pivoting of its transpose, overwriting M (row-major, square).
+
+    ``det M = det M^T``, and the row operations of the elimination on ``M^T`` are column operations on ``M``: the
+    pivot is searched along row k of M, and each update ``M[j, k+1:] -= M[j, k] * l[k+1:]`` runs along a
+    contiguous row with one multiplier, which vectorises (unsigned loop indices spare the negative-index checks
+    that otherwise stop LLVM from vectorising). ``l`` is scratch space of length n.
+    """
+    n = M.shape[0]
+    sign = 1.0
+    for k in range(n):
+        rowk = M[k]
+        p = k
+        big = abs(rowk[k])
+        for i in range(k + 1, n):
+            v = abs(rowk[i])
+            if v > big:
+                big = v
+                p = i
+        if big == 0.0:
+            return 0.0
+        if p != k:
+            for j in range(k, n):
+                t = M[j, k]
+                M[j, k] = M[j, p]
+                M[j, p] = t
+            sign = -sign
+        piv = rowk[k]
+        lo = np.uint64(k + 1)
+        hi = np.uint64(n)
+        for i in range(lo, hi):
+            l[i] = rowk[i] / piv
+        for j in range(k + 1, n):
+            row = M[j]
+            s = row[k]
+            if s != 0.0:
+                for i in range(lo, hi):
+                    row[i] -= s * l[i]
+    result = sign
+    for k in range(n):
+        result *= M[k, k]
+    return result
+
+
+@njit(cache=True)
+def _det_columns_kernel(As, out):
+    """Determinants of a stack (B, n, n) by :func:`_lu_det_columns`; returns the index of the first matrix with a
+    non-finite entry, or -1."""
     B = As.shape[0]
     n = As.shape[1]
     M = np.empty((n, n), dtype=As.dtype)
+    l = np.empty(n, dtype=As.dtype)
     for b in range(B):
         for i in range(n):
             for j in range(n):
@@ -169,10 +222,8 @@ def _det_batched_kernel(As, out):
                 if not (math.isfinite(v.real) and math.isfinite(v.imag)):
                     return b
                 M[i, j] = v
-        out[b] = _lu_det_inplace(M)
+        out[b] = _lu_det_columns(M, l)
     return -1
-
-
 
 
 @njit(cache=True)
@@ -338,7 +389,7 @@ def det_batched(As) -> np.ndarray:
     """
     As = _check_matrices(As, "As", 3)
     out = np.empty(As.shape[0], dtype=As.dtype)
-    bad = _det_batched_kernel(As, out)
+    bad = _det_columns_kernel(As, out)
     if bad >= 0:
         raise ValueError(f"As: matrix {bad} contains non-finite values")
     return out

@@ -23,8 +23,8 @@ from __future__ import annotations
 import numpy as np
 from .._numba import njit
 
-from .._validate import as_float_array, choice
-from .determinant import _check_square
+from .._validate import as_float_array, choice, positive_int, positive_number
+from .determinant import _check_square, _check_square_shape
 
 __all__ = ["off_diagonal_sums", "qi_intervals", "gershgorin_discs", "singular_value_bounds", "johnson_bound",
            "in_union", "violation_counts", "RADII"]
@@ -34,34 +34,36 @@ __all__ = ["off_diagonal_sums", "qi_intervals", "gershgorin_discs", "singular_va
 RADII = ("max", "rows", "columns", "mean")
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath={"reassoc", "nsz"})
 def _sums_kernel(A, b, r, c):
-    """One sweep over A: |diagonal|, off-diagonal absolute row sums and column sums."""
+    """One sweep over A: |diagonal|, off-diagonal absolute row sums and column sums.
+
+    Each row is summed whole and its diagonal entry subtracted afterwards (as the NumPy twin does), so the sweep
+    over a row is one branch-free loop that vectorises (unsigned indices, reassociated sums). A non-finite entry
+    shows up as a non-finite sum.
+    """
     n = A.shape[0]
+    hi = np.uint64(n)
+    for j in range(hi):
+        c[j] = 0.0
     for i in range(n):
-        r[i] = 0.0
-        c[i] = 0.0
-    for i in range(n):
+        row = A[i]
         acc = 0.0
-        for j in range(n):
-            v = abs(A[i, j])
-            if j == i:
-                b[i] = v
-            else:
-                acc += v
-                c[j] += v
-        r[i] = acc
+        for j in range(hi):
+            v = abs(row[j])
+            acc += v
+            c[j] += v
+        d = abs(row[i])
+        b[i] = d
+        r[i] = acc - d
+    for j in range(hi):
+        c[j] -= b[j]
 
 
 @njit(cache=True)
-def _intervals_kernel(A, rule, lower, upper):
-    """Intervals [(b_i - s_i)_+, b_i + s_i]; rule 0: s = max(r, c), 1: r, 2: c, 3: (r + c)/2."""
-    n = A.shape[0]
-    b = np.empty(n)
-    r = np.empty(n)
-    c = np.empty(n)
-    _sums_kernel(A, b, r, c)
-    for i in range(n):
+def _intervals_kernel(b, r, c, rule, lower, upper):
+    """Intervals [(b_i - s_i)_+, b_i + s_i] from the sums; rule 0: s = max(r, c), 1: r, 2: c, 3: (r + c)/2."""
+    for i in range(b.size):
         if rule == 0:
             s = r[i] if r[i] > c[i] else c[i]
         elif rule == 1:
@@ -75,19 +77,16 @@ def _intervals_kernel(A, rule, lower, upper):
         upper[i] = b[i] + s
 
 
-@njit(cache=True)
-def _johnson_kernel(A):
+def _sums(A):
+    """``(A, b, r, c)`` for a validated square matrix: the sums come from one sweep, which also serves as the
+    finiteness check (a non-finite entry makes a sum non-finite; only then is A searched entry by entry)."""
+    A = _check_square_shape(A)
     n = A.shape[0]
-    b = np.empty(n)
-    r = np.empty(n)
-    c = np.empty(n)
+    b, r, c = np.empty(n), np.empty(n), np.empty(n)
     _sums_kernel(A, b, r, c)
-    best = np.inf
-    for i in range(n):
-        v = b[i] - 0.5 * (r[i] + c[i])
-        if v < best:
-            best = v
-    return best
+    if not (np.isfinite(r).all() and np.isfinite(c).all()):
+        _check_square(A)          # raises naming the non-finite entries (a finite A can only overflow here)
+    return A, b, r, c
 
 
 def off_diagonal_sums(A):
@@ -103,10 +102,7 @@ def off_diagonal_sums(A):
     b, r, c : ndarray (n,)
         ``b_i = |a_ii|``, ``r_i = sum_(j != i) |a_ij|``, ``c_i = sum_(j != i) |a_ji|``.
     """
-    A = _check_square(A)
-    n = A.shape[0]
-    b, r, c = np.empty(n), np.empty(n), np.empty(n)
-    _sums_kernel(A, b, r, c)
+    _, b, r, c = _sums(A)
     return b, r, c
 
 
@@ -134,11 +130,10 @@ def qi_intervals(A, radius: str = "max"):
     >>> lower.tolist(), upper.tolist()
     ([2.0, 1.0], [4.0, 3.0])
     """
-    A = _check_square(A)
     rule = RADII.index(choice(radius, "radius", RADII))
-    n = A.shape[0]
-    lower, upper = np.empty(n), np.empty(n)
-    _intervals_kernel(A, rule, lower, upper)
+    _, b, r, c = _sums(A)
+    lower, upper = np.empty(b.size), np.empty(b.size)
+    _intervals_kernel(b, r, c, rule, lower, upper)
     return lower, upper
 
 
@@ -160,10 +155,7 @@ def gershgorin_discs(A):
     radii : ndarray (n,)
         The off-diagonal absolute row sums ``r_i``.
     """
-    A = _check_square(A)
-    n = A.shape[0]
-    b, r, c = np.empty(n), np.empty(n), np.empty(n)
-    _sums_kernel(A, b, r, c)
+    A, _, r, _ = _sums(A)
     return np.diag(A).copy(), r
 
 
@@ -201,7 +193,8 @@ def johnson_bound(A) -> float:
     float
         ``min_i (|a_ii| - (r_i + c_i)/2) <= sigma_min(A)`` (when negative it says nothing).
     """
-    return float(_johnson_kernel(_check_square(A)))
+    _, b, r, c = _sums(A)
+    return float(np.min(b - 0.5 * (r + c)))
 
 
 def in_union(values, lower, upper, rtol: float = 1e-12) -> np.ndarray:
@@ -223,7 +216,11 @@ def in_union(values, lower, upper, rtol: float = 1e-12) -> np.ndarray:
     """
     values = as_float_array(values, "values", ndim=1)
     lower = as_float_array(lower, "lower", ndim=1)
-    upper = as_float_array(upper, "upper", ndim=1, shape=(lower.size,))
+    upper = as_float_array(upper, "upper", ndim=1)
+    if lower.shape != upper.shape:
+        raise ValueError(f"lower, upper: expected the ends of the same intervals (one shape), got {lower.shape} and "
+                         f"{upper.shape}")
+    rtol = positive_number(rtol, "rtol", allow_zero=True)
     slack = rtol * max(1.0, float(np.abs(upper).max(initial=0.0)))
     return ((values[:, None] >= lower[None, :] - slack) & (values[:, None] <= upper[None, :] + slack)).any(axis=1)
 
@@ -248,6 +245,7 @@ def violation_counts(count: int = 5000, seed: int = 0) -> dict:
         ``{radius: (union_violations, sigma_min_violations)}``.
     """
     rng = np.random.default_rng(seed)
+    count = positive_int(count, "count")
     counts = {radius: [0, 0] for radius in RADII}
     for k in range(count):
         n = 2 + k % 7

@@ -11,14 +11,14 @@ import itertools
 
 import numpy as np
 
-from .._validate import choice, positive_int
+from .._validate import as_float_array, choice, positive_int
 from .determinant import _check_matrices, _check_square
 from .gershgorin import RADII, in_union
 
 _FROM_CONVEXITY = ("milne_matrix", "milne_det", "c_matrix", "c_core_matrix", "c_core_kappa")
 
-__all__ = ["det", "det_batched", "slogdet", "leibniz_terms", "off_diagonal_sums", "qi_intervals", "gershgorin_discs",
-           "singular_value_bounds", "johnson_bound", "in_union", *_FROM_CONVEXITY]
+__all__ = ["det", "det_batched", "slogdet", "leibniz_terms", "tanh", "off_diagonal_sums", "qi_intervals",
+           "gershgorin_discs", "singular_value_bounds", "johnson_bound", "in_union", *_FROM_CONVEXITY]
 
 
 # ------------------------------------------------------------------------------------------------ determinants
@@ -64,6 +64,31 @@ def leibniz_terms(A, max_terms: int = 100_000):
                          "a dense n x n matrix has n! of them")
     return (np.array(perms, dtype=np.int64).reshape(len(perms), n), np.array(signs),
             np.array(products, dtype=A.dtype))
+
+
+# ------------------------------------------------------------------------------------------------ elementwise
+def tanh(x, out=None) -> np.ndarray:
+    """``numpy.tanh`` with the argument checks of :func:`landscapelab.kernels.tanh`.
+
+    Parameters
+    ----------
+    x : array_like
+        Real numbers (any shape).
+    out : ndarray, optional
+        Where to write the result (float64, the shape of ``x``, C-contiguous).
+
+    Returns
+    -------
+    ndarray
+        ``tanh(x)``, the shape of ``x``.
+    """
+    x = np.asarray(as_float_array(x, "x", finite=False))
+    if out is None:
+        return np.tanh(x)
+    if not (isinstance(out, np.ndarray) and out.dtype == np.float64 and out.shape == x.shape
+            and out.flags.c_contiguous):
+        raise ValueError(f"out: expected a C-contiguous float64 array of shape {x.shape}")
+    return np.tanh(x, out=out)
 
 
 # ------------------------------------------------------------------------------------------------ Gershgorin / Qi

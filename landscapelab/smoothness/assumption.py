@@ -13,6 +13,7 @@ import autograd
 import numpy as np
 
 from .. import activations as _activations
+from .._validate import checked
 
 __all__ = ["ActivationFacts", "activation_facts", "activation_table", "format_activation_table", "assumption1"]
 
@@ -24,9 +25,20 @@ ZERO_SEARCH = (-20.0, 20.0)
 class ActivationFacts:
     """Whether an activation satisfies Cooper's Assumption 1 (sigma(c) = 0 != sigma'(c), sigma C^2 near c).
 
-    ``c`` is the chosen zero (None if no zero was found), ``value`` is sigma(c) as computed in floating point,
-    ``d1`` and ``d2`` are sigma'(c) and sigma''(c) by autograd (NaN where they do not exist), ``ok`` says
-    whether Assumption 1 holds at ``c``, and ``reason`` explains a failure (empty when ``ok``).
+    Attributes
+    ----------
+    name : str
+        The activation's registered name.
+    c : float or None
+        The chosen zero (None if no zero was found).
+    value : float
+        sigma(c) as computed in floating point.
+    d1, d2 : float
+        sigma'(c) and sigma''(c) by autograd (NaN where they do not exist).
+    ok : bool
+        Whether Assumption 1 holds at ``c``.
+    reason : str
+        Why it fails (empty when ``ok``).
     """
 
     name: str
@@ -109,6 +121,17 @@ def activation_facts(activation) -> ActivationFacts:
     Brent's method to a few ulps); a zero qualifies if sigma(c) is exactly 0 in floating point (``sin(pi)`` is
     1.2e-16, not 0), sigma'(c) != 0 and sigma is twice differentiable around c (one-sided derivatives agree).
     Among qualifying zeros the activation's registered ``zero`` is preferred, then the smallest ``|c|``.
+
+    Parameters
+    ----------
+    activation : str or Activation
+        A registered activation name or an :class:`~landscapelab.activations.Activation`.
+
+    Returns
+    -------
+    ActivationFacts
+        The chosen zero, sigma and its first two derivatives there, and whether Assumption 1 holds (with the
+        reason when it does not).
     """
     act = _activations.get(activation)
     return _activation_facts_cached(act)
@@ -144,14 +167,36 @@ def _activation_facts_cached(act) -> ActivationFacts:
 
 
 def activation_table(activations=None) -> list[ActivationFacts]:
-    """:func:`activation_facts` for each activation (default: every registered one, in registration order)."""
+    """:func:`activation_facts` for each activation: Assumption 1 decided for a list of activations.
+
+    Parameters
+    ----------
+    activations : sequence of str or Activation, optional
+        The activations (default: every registered one, in registration order).
+
+    Returns
+    -------
+    list of ActivationFacts
+        One row per activation, in the given order.
+    """
     if activations is None:
         activations = _activations.names()
     return [activation_facts(a) for a in activations]
 
 
 def format_activation_table(rows: list[ActivationFacts]) -> str:
-    """Plain-text rendering of :func:`activation_table` rows (values rounded to 6 digits)."""
+    """Plain-text rendering of :func:`activation_table` rows (values rounded to 6 digits).
+
+    Parameters
+    ----------
+    rows : sequence of ActivationFacts
+        The rows, as returned by :func:`activation_table`.
+
+    Returns
+    -------
+    str
+        A table with the columns activation, c, sigma'(c), sigma''(c), Assumption 1 (yes/no) and the reason.
+    """
     def num(x):
         return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.6g}"
 
@@ -172,13 +217,30 @@ class _Point:
     s2: float
 
 
+@checked()
 def assumption1(activation, c=None, absorb: bool = False) -> _Point:
-    """Check Assumption 1 at ``c`` (default: the zero found by :func:`activation_facts`) and return
-    ``(c, sigma(c), sigma'(c), sigma''(c))``.
+    """Check Cooper's Assumption 1 at ``c`` and return sigma and its first two derivatives there.
 
-    Raises ``ValueError`` when the activation has no zero c with sigma'(c) != 0, when sigma(c) is not exactly 0
-    in floating point, when sigma'(c) = 0, or when sigma is not twice differentiable around c. With
-    ``absorb=True`` (an extension beyond the paper, see :class:`Ray`) sigma(c) need not vanish.
+    Parameters
+    ----------
+    activation : str or Activation
+        A registered activation name or an :class:`~landscapelab.activations.Activation`.
+    c : float, optional
+        The point (default: the zero found by :func:`activation_facts`).
+    absorb : bool
+        An extension beyond the paper (see :class:`~landscapelab.smoothness.Ray`): sigma(c) need not vanish.
+
+    Returns
+    -------
+    point
+        A frozen record with the fields ``c``, ``s0`` = sigma(c), ``s1`` = sigma'(c) and ``s2`` = sigma''(c)
+        (the activation's hand-written derivatives).
+
+    Raises
+    ------
+    ValueError
+        When the activation has no zero c with sigma'(c) != 0, when sigma(c) is not exactly 0 in floating point
+        (unless ``absorb``), when sigma'(c) = 0, or when sigma is not twice differentiable around c.
     """
     act = _activations.get(activation)
     if c is None:

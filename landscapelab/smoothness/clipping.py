@@ -24,6 +24,7 @@ import numbers
 import numpy as np
 
 from .._validate import as_float_array, positive_int
+from .._validate import checked
 
 __all__ = ["DESCENT_CONSTANT", "remainder_factor", "descent_bound", "safe_step", "guaranteed_decrease",
            "iterations_to_tolerance", "cosh_race"]
@@ -46,6 +47,7 @@ def _nonnegative_array(x, name):
     return arr
 
 
+@checked(a="array")
 def remainder_factor(a):
     """``(e^a - 1 - a) / a^2``, the factor of Gronwall's bound on the second-order remainder.
 
@@ -68,6 +70,7 @@ def remainder_factor(a):
     return float(out) if out.ndim == 0 else out
 
 
+@checked(grad_norm="array", step_norm="array")
 def descent_bound(L0: float, L1: float, grad_norm, step_norm):
     """Largest second-order remainder ``L(w + d) - L(w) - <grad L(w), d>`` that (L0, L1)-smoothness allows.
 
@@ -92,6 +95,7 @@ def descent_bound(L0: float, L1: float, grad_norm, step_norm):
     return float(out) if np.ndim(out) == 0 else out
 
 
+@checked(grad_norm="array")
 def safe_step(grad_norm, L0: float, L1: float):
     """The step size ``1 / (L0 + L1 ||g||)`` of the book's corollary to the descent lemma.
 
@@ -117,6 +121,7 @@ def safe_step(grad_norm, L0: float, L1: float):
     return float(out) if np.ndim(out) == 0 else out
 
 
+@checked(grad_norm="array")
 def guaranteed_decrease(grad_norm, L0: float, L1: float):
     """The decrease ``(3 - e) ||g||^2 / (L0 + L1 ||g||)`` one safe step guarantees on an (L0, L1)-smooth loss.
 
@@ -138,6 +143,7 @@ def guaranteed_decrease(grad_norm, L0: float, L1: float):
     return float(out) if np.ndim(out) == 0 else out
 
 
+@checked()
 def iterations_to_tolerance(grad, x0: float, step, tol: float = 1e-8, max_steps: int = 10_000,
                             bound: float = 50.0, first_only: bool = False):
     """Steps of ``x <- x - eta f'(x)`` from ``x0`` until ``|f'(x)| <= tol``, for a function of one variable.
@@ -182,6 +188,8 @@ def iterations_to_tolerance(grad, x0: float, step, tol: float = 1e-8, max_steps:
             x -= float(step(abs(g))) * g
         return -1                                                    # pragma: no cover (the loop returns)
     etas = as_float_array(step, "step")
+    if etas.size == 0:
+        raise ValueError("step: expected at least one step size, got an empty array")
     if np.any(etas <= 0):
         raise ValueError("step: fixed step sizes must be > 0")
     x = np.full(etas.shape, x0)
@@ -198,6 +206,7 @@ def iterations_to_tolerance(grad, x0: float, step, tol: float = 1e-8, max_steps:
     return done
 
 
+@checked(starts="vector")
 def cosh_race(starts=(1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0), steps=None, tol: float = 1e-8,
               max_steps: int = 5000) -> dict[str, np.ndarray]:
     """Fixed-step against safe-step gradient descent on ``L(x) = cosh x`` ((1, 1)-smooth), from each ``x0``.
@@ -209,8 +218,10 @@ def cosh_race(starts=(1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0), steps=None, tol: float
         ``[-x0, x0]``.
     steps : array_like, optional
         The fixed step sizes tried (default 400 values from 1e-4 to 2, geometric).
-    tol, max_steps
-        As in :func:`iterations_to_tolerance`.
+    tol : float
+        Stop when ``|f'(x)| <= tol`` (as in :func:`iterations_to_tolerance`).
+    max_steps : int
+        Give up after this many steps.
 
     Returns
     -------

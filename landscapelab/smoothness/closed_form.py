@@ -16,6 +16,7 @@ from ..nets import MLP
 from .assumption import assumption1
 from .depth0 import depth0_hessian
 from .ray import LOSS_NAMES, _check_net, _direction, _point_vector, _scalar_t, _ts, parameter_index, ray
+from .._validate import checked
 
 __all__ = ["Ray", "norms_along_ray"]
 
@@ -64,6 +65,7 @@ class Ray:
     X, Y : arrays
         Data, ``(n, d_in)`` and ``(n, d_out)`` (integer class labels are accepted for cross-entropy).
     loss : {"square", "cross_entropy"}
+        The loss (eqs. 13-14: sums over samples, no 1/n).
     c : float, optional
         The point of Assumption 1 (default: found by :func:`activation_facts`).
     M : array ``(d_out, c_l)``, optional
@@ -78,6 +80,7 @@ class Ray:
         the last bias, so that the output stays ``beta``; the growth argument goes through unchanged.
     """
 
+    @checked(X="matrix")
     def __init__(self, net: MLP, X, Y, loss: str = "square", c=None, M=None, offset=None, absorb: bool = False):
         self.net = _check_net(net, min_depth=1)
         self.loss = choice(loss, "loss", LOSS_NAMES)
@@ -187,19 +190,42 @@ class Ray:
 
     def point(self, t) -> np.ndarray:
         """Flat parameters rho(t): hidden ``M^i = 0``, ``b^i = c``; ``M^{l+1} = t M``;
-        ``b^{l+1} = offset - t sigma(c) M 1`` (0 on the paper's ray)."""
+        ``b^{l+1} = offset - t sigma(c) M 1`` (0 on the paper's ray).
+
+        Parameters
+        ----------
+        t : float
+            The position on the ray.
+
+        Returns
+        -------
+        ndarray, shape (P,)
+            The flat parameters.
+        """
         t = _scalar_t(t)
         bias = self.offset - t * self.point_c.s0 * self.M.sum(axis=1)
         return _point_vector(self.net, t, self.c, self.M, bias)
 
     def loss_function(self):
-        """``landscapelab.loss_function`` for this network, data and loss (for autograd cross-checks)."""
+        """``landscapelab.loss_function`` for this network, data and loss (for autograd cross-checks).
+
+        Returns
+        -------
+        LossFunction
+            The loss as a function of the flat parameters (sum over samples, eqs. 13-14).
+        """
         return loss_function(self.net, self.X, self.Y, loss=self.loss)
 
     def loss_value(self) -> float:
         """The loss on the ray, the same for every t: ``sum_s ||beta - y_s||^2`` (square; ``sum_s ||y_s||^2`` on the
         paper's ray) or ``sum_s (S_s logsumexp(beta) - y_s . beta)`` (cross-entropy; ``n log d_out`` under
-        Assumption 2)."""
+        Assumption 2).
+
+        Returns
+        -------
+        float
+            The constant loss value.
+        """
         beta, Y = self.offset, self.Y
         if self.loss == "square":
             return float(np.sum((beta[None, :] - Y) ** 2))
@@ -212,21 +238,54 @@ class Ray:
         return out
 
     def gradient(self, t) -> np.ndarray:
-        """Closed-form gradient ``g0 + t g1`` at rho(t), shape ``(P,)``."""
+        """Closed-form gradient ``g0 + t g1`` at rho(t) (Lemmas 9-10).
+
+        Parameters
+        ----------
+        t : float
+            The position on the ray.
+
+        Returns
+        -------
+        ndarray, shape (P,)
+            The gradient (zero outside the support).
+        """
         return self._expand(self.g0 + _scalar_t(t) * self.g1)
 
     def _support_hessian(self, t):
         return self.H0 + t * self.H1 + t * t * self.H2
 
     def hessian(self, t) -> np.ndarray:
-        """Closed-form Hessian ``H0 + t H1 + t^2 H2`` at rho(t), shape ``(P, P)`` (zero outside the support)."""
+        """Closed-form Hessian ``H0 + t H1 + t^2 H2`` at rho(t) (Lemma 11 with the sigma'' terms it omits).
+
+        Parameters
+        ----------
+        t : float
+            The position on the ray.
+
+        Returns
+        -------
+        ndarray, shape (P, P)
+            The Hessian (zero outside the support).
+        """
         t = _scalar_t(t)
         H = np.zeros((self.net.n_params,) * 2)
         H[np.ix_(self.support, self.support)] = self._support_hessian(t)
         return H
 
     def gauss_newton(self, t) -> np.ndarray:
-        """The Gauss-Newton part ``sum_s J_s^T A_s J_s`` at rho(t), shape ``(P, P)``."""
+        """The Gauss-Newton part ``sum_s J_s^T A_s J_s`` of the Hessian at rho(t).
+
+        Parameters
+        ----------
+        t : float
+            The position on the ray.
+
+        Returns
+        -------
+        ndarray, shape (P, P)
+            The positive semi-definite Gauss-Newton matrix (zero outside the support).
+        """
         t = _scalar_t(t)
         G0, G1, G2 = self._GN
         H = np.zeros((self.net.n_params,) * 2)
@@ -235,7 +294,18 @@ class Ray:
 
     def blocks(self, t) -> dict[tuple[str, str], np.ndarray]:
         """The nonzero Hessian blocks at rho(t), keyed by parameter names (``("b2", "b2")``, ``("M3", "b2")``, ...),
-        each shaped ``shape(p) + shape(q)`` (e.g. ``(M3, b2)``: ``(d_out, c_2, c_2)``)."""
+        each shaped ``shape(p) + shape(q)`` (e.g. ``(M3, b2)``: ``(d_out, c_2, c_2)``).
+
+        Parameters
+        ----------
+        t : float
+            The position on the ray.
+
+        Returns
+        -------
+        dict of (str, str) to ndarray
+            The blocks that are not identically zero at this t.
+        """
         H = self.hessian(t)
         index = parameter_index(self.net)
         l = self.net.depth
@@ -252,7 +322,21 @@ class Ray:
 
     def entry(self, t, p, q):
         """Hessian entry between two named parameters, e.g. ``entry(t, ("b", 2, 0), ("b", 2, 0))`` for
-        ``d^2 L / (d b^2_1)^2`` (indices 0-based; weights as ``("M", i, row, col)``). ``t`` may be an array."""
+        ``d^2 L / (d b^2_1)^2`` (indices 0-based; weights as ``("M", i, row, col)``).
+
+        Parameters
+        ----------
+        t : float or array_like
+            The position(s) on the ray: a number or a 1-D array.
+        p, q : tuple
+            The two parameters: ``("b", layer, index)`` or ``("M", layer, row, col)`` (layers 1-based as in the
+            paper, indices 0-based).
+
+        Returns
+        -------
+        float or ndarray
+            The entry, of the shape of ``t``.
+        """
         index = parameter_index(self.net)
         flat = []
         for name in (p, q):
@@ -269,13 +353,30 @@ class Ray:
     def leading_entry(self) -> tuple[float, float, float]:
         """Coefficients ``(constant, t, t^2)`` of ``d^2 L / (d b^l_1)^2`` on the ray: the t^2 coefficient is the
         paper's ``2 n sigma'(c)^2 ||M e_1||^2`` (square) or ``n sigma'(c)^2 (1/d - 1/d^2)`` (cross-entropy, M = I); the
-        t coefficient is the ``sigma''(c) (M^T sum_s w_s)_1`` correction."""
+        t coefficient is the ``sigma''(c) (M^T sum_s w_s)_1`` correction.
+
+        Returns
+        -------
+        tuple of float
+            ``(constant, t, t^2)`` coefficients.
+        """
         i = self._bl0
         return float(self.H0[i, i]), float(self.H1[i, i]), float(self.H2[i, i])
 
     # -------------------------------------------------------------------------------- norms along the ray
     def gradient_norm(self, t):
-        """``||grad L(rho(t))||`` (Euclidean); ``t`` a number or an array."""
+        """``||grad L(rho(t))||`` (Euclidean).
+
+        Parameters
+        ----------
+        t : float or array_like
+            The position(s) on the ray: a number or a 1-D array.
+
+        Returns
+        -------
+        float or ndarray
+            The norm, of the shape of ``t``.
+        """
         ts = _ts(t)
         out = np.sqrt(np.maximum(self.g0 @ self.g0 + 2 * ts * (self.g0 @ self.g1) + ts ** 2 * (self.g1 @ self.g1), 0))
         return float(out) if out.ndim == 0 else out
@@ -286,10 +387,21 @@ class Ray:
         return float(out[0]) if ts.ndim == 0 else out
 
     def frobenius_norm(self, t):
-        """``||H L(rho(t))||_F`` (Cooper's choice of norm, Remark 2); ``t`` a number or an array.
+        """``||H L(rho(t))||_F`` (Cooper's choice of norm, Remark 2).
 
         Evaluated entry by entry on the nonzero pattern, ``sqrt(sum (h0 + t h1 + t^2 h2)^2)``, so there is no
-        cancellation between the coefficients."""
+        cancellation between the coefficients.
+
+        Parameters
+        ----------
+        t : float or array_like
+            The position(s) on the ray: a number or a 1-D array.
+
+        Returns
+        -------
+        float or ndarray
+            The norm, of the shape of ``t``.
+        """
         ts = _ts(t)
         h0, h1, h2 = self._entries
         flat = np.atleast_1d(ts)
@@ -302,12 +414,34 @@ class Ray:
 
     def operator_norm(self, t):
         """``||H L(rho(t))||_op``, the largest absolute eigenvalue (Definition 1's norm); dense ``eigvalsh`` on the
-        support (size ``S``) for ``S <= 600``, ARPACK (``scipy.sparse.linalg.eigsh``) beyond."""
+        support (size ``S``) for ``S <= 600``, ARPACK (``scipy.sparse.linalg.eigsh``) beyond.
+
+        Parameters
+        ----------
+        t : float or array_like
+            The position(s) on the ray: a number or a 1-D array.
+
+        Returns
+        -------
+        float or ndarray
+            The norm, of the shape of ``t``.
+        """
         return self._per_t(t, lambda u: _largest_magnitude(self._support_hessian(u)))
 
     def gauss_newton_norm(self, t):
         """Operator norm of the Gauss-Newton part ``sum_s J_s^T A_s J_s`` (positive semi-definite), computed from the
-        smaller of its ``(S, S)`` form and the Gram matrix ``K K^T`` of size ``n d_out``."""
+        smaller of its ``(S, S)`` form and the Gram matrix ``K K^T`` of size ``n d_out``.
+
+        Parameters
+        ----------
+        t : float or array_like
+            The position(s) on the ray: a number or a 1-D array.
+
+        Returns
+        -------
+        float or ndarray
+            The norm, of the shape of ``t``.
+        """
         K0, K1 = self._K
         if K0.shape[0] < K0.shape[1]:
             C00, C01, C11 = K0 @ K0.T, K0 @ K1.T, K1 @ K1.T
@@ -317,13 +451,37 @@ class Ray:
         return self._per_t(t, lambda u: float(np.linalg.eigvalsh(G0 + u * G1 + u * u * G2)[-1]))
 
     def hessian_norm(self, t, norm: str = "frobenius"):
-        """``||H L(rho(t))||`` in the given norm (``"frobenius"`` or ``"operator"``)."""
+        """``||H L(rho(t))||`` in the given norm.
+
+        Parameters
+        ----------
+        t : float or array_like
+            The position(s) on the ray: a number or a 1-D array.
+        norm : {"frobenius", "operator"}
+            :meth:`frobenius_norm` or :meth:`operator_norm`.
+
+        Returns
+        -------
+        float or ndarray
+            The norm, of the shape of ``t``.
+        """
         norm = choice(norm, "norm", ("frobenius", "operator"))
         return self.frobenius_norm(t) if norm == "frobenius" else self.operator_norm(t)
 
     def growth(self, t=None) -> dict[str, float]:
         """Log-log slopes of ``||grad L||``, ``||H||_F`` and ``||H||_op`` against t, fitted on ``t`` (default: 20
-        points from 1e2 to 1e4, where the asymptotic exponents 1, 2, 2 of Theorems 12 and 14 are reached)."""
+        points from 1e2 to 1e4, where the asymptotic exponents 1, 2, 2 of Theorems 12 and 14 are reached).
+
+        Parameters
+        ----------
+        t : array_like, optional
+            The positions on the ray used for the fit (at least two, all > 0).
+
+        Returns
+        -------
+        dict of str to float
+            The slopes under the keys ``"gradient"``, ``"frobenius"`` and ``"operator"``.
+        """
         ts = np.geomspace(1e2, 1e4, 20) if t is None else _ts(t)
         from ..fits import loglog_slope
 
@@ -334,7 +492,18 @@ class Ray:
     def autograd_error(self, t) -> float:
         """Largest entry error of the closed-form gradient and Hessian at rho(t) against autograd applied to the
         network's forward pass (an oracle that shares no code with the closed forms), relative to
-        ``max(1, largest autograd entry)``."""
+        ``max(1, largest autograd entry)``.
+
+        Parameters
+        ----------
+        t : float
+            The position on the ray.
+
+        Returns
+        -------
+        float
+            The larger of the gradient's and the Hessian's relative entry errors.
+        """
         t = _scalar_t(t)
         f = self.loss_function()
         w = self.point(t)
@@ -351,6 +520,21 @@ class Ray:
         ``||g(t)|| <= ||g0|| + t ||g1||``, the inequality ``a t^2 - |b| t - |e| > L0 + L1 (||g0|| + t ||g1||)`` holds
         for every ``t > t* = (beta + sqrt(beta^2 + 4 a gamma)) / (2 a)``, ``beta = |b| + L1 ||g1||``,
         ``gamma = L0 + |e| + L1 ||g0||``.
+
+        Parameters
+        ----------
+        L0, L1 : float
+            The constants of Definition 1, both >= 0.
+
+        Returns
+        -------
+        float
+            t*.
+
+        Raises
+        ------
+        ValueError
+            When the leading entry has no ``t^2`` term for this direction M (no violation along this ray).
         """
         L0, L1 = _nonnegative(L0, "L0"), _nonnegative(L1, "L1")
         e, b, a = self.leading_entry()
@@ -361,10 +545,28 @@ class Ray:
         gamma = L0 + abs(e) + L1 * np.linalg.norm(self.g0)
         return float((beta + math.sqrt(beta * beta + 4 * a * gamma)) / (2 * a))
 
+    @checked(grid="count")
     def first_violation(self, L0: float, L1: float, norm: str = "frobenius", t_max: float | None = None,
                         grid: int = 400) -> float:
         """The smallest ``t >= 0`` found with ``||H(rho(t))|| > L0 + L1 ||grad L(rho(t))||`` (``inf`` if none up to
-        ``t_max``, default ``2 certificate(L0, L1)``), located on a geometric grid and refined by bisection."""
+        ``t_max``, default ``2 certificate(L0, L1)``), located on a geometric grid and refined by bisection.
+
+        Parameters
+        ----------
+        L0, L1 : float
+            The constants of Definition 1, both >= 0.
+        norm : {"frobenius", "operator"}
+            The Hessian norm.
+        t_max : float, optional
+            The end of the search (> 0; default ``2 certificate(L0, L1)``).
+        grid : int
+            Number of points of the geometric search grid.
+
+        Returns
+        -------
+        float
+            The first violating t, or ``inf``.
+        """
         L0, L1 = _nonnegative(L0, "L0"), _nonnegative(L1, "L1")
         if t_max is None:
             t_max = 2.0 * self.certificate(L0, L1)
@@ -403,6 +605,7 @@ def _nonnegative(x, name):
 
 
 # ------------------------------------------------------------------------------------------------ along a ray
+@checked(X="matrix", t="vector")
 def norms_along_ray(net: MLP, X, Y, t, loss: str = "square", M=None, **ray_options) -> dict[str, np.ndarray]:
     """Gradient and Hessian norms at rho(t) for every t in ``t``, for any depth (closed forms throughout).
 
@@ -410,6 +613,26 @@ def norms_along_ray(net: MLP, X, Y, t, loss: str = "square", M=None, **ray_optio
     ``"gauss_newton"`` (operator norm of the Gauss-Newton part). For ``depth >= 1`` this is :class:`Ray` (extra
     keyword arguments go to it); for ``depth = 0`` the ray is ``(t M, 0)``, the Hessian is :func:`depth0_hessian`
     (equal to its Gauss-Newton part, the output being linear) and the gradient is the network's exact backward pass.
+
+    Parameters
+    ----------
+    net : MLP
+        Standard parametrisation, biases, no output activation.
+    X, Y : array_like
+        Data, ``(n, d_in)`` and ``(n, d_out)``.
+    t : float or array_like
+        The positions on the ray: a number or a 1-D array.
+    loss : {"square", "cross_entropy"}
+        The loss (eqs. 13-14).
+    M : array_like, shape (d_out, c_l), optional
+        The direction of the last layer (default :func:`default_direction`).
+    **ray_options
+        ``c``, ``offset``, ``absorb``: passed to :class:`Ray` (depth >= 1 only).
+
+    Returns
+    -------
+    dict of str to ndarray
+        The arrays ``"t"``, ``"gradient"``, ``"frobenius"``, ``"operator"`` and ``"gauss_newton"``.
     """
     ts = np.atleast_1d(_ts(t))
     _check_net(net)

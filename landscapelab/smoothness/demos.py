@@ -22,6 +22,7 @@ from ..fits import loglog_slope
 from ..losses import loss_function
 from ..plotting import figure
 from ..demos import Demo
+from .._validate import name_sequence, number_sequence, positive_int, positive_number
 
 __all__ = ["ray_explorer", "admissible_region", "phi_explorer"]
 
@@ -41,7 +42,46 @@ def ray_explorer(depths=(0, 1, 2, 3), activations=("tanh", "gelu"), losses=("squ
 
     Markers: exact Hessians from the R-operator passes (``landscapelab.hessian``, independent of the closed form)
     at ``checks`` values of t per setting. ``depth = 0`` shows the bounded Hessian of Theorems 13 and 15.
+
+    Parameters
+    ----------
+    depths : sequence of int
+        Numbers of hidden layers offered by the slider (0 allowed; the default depth is 2 when offered).
+    activations : sequence of str
+        Hidden activations (each must satisfy Assumption 1).
+    losses : sequence of {"square", "cross_entropy"}
+        The losses offered.
+    ranges : sequence of (float, float)
+        The t ranges ``(lo, hi)``, ``0 < lo < hi``; the last is shown first.
+    points : int
+        Number of values of t per range (geometric grid), at least 2.
+    checks : int
+        Number of exact-Hessian markers per setting.
+    seed : int
+        Seed of the data of :func:`landscapelab.smoothness.random_problem`.
+
+    Returns
+    -------
+    Demo
+        Sliders ``depth``, ``activation``, ``loss`` and ``t_range``.
     """
+    depths = number_sequence(depths, "depths", integer=True, low=0)
+    activations = name_sequence(activations, "activations")
+    for act in activations:
+        try:
+            sm.assumption1(act)                # an unknown name, or one without Assumption 1
+        except (TypeError, ValueError) as err:
+            raise type(err)(f"activations: {err}") from None
+    losses = name_sequence(losses, "losses", options=tuple(LOSS_LABELS))
+    if isinstance(ranges, (str, bytes)) or not hasattr(ranges, "__len__") or not len(ranges):
+        raise TypeError(f"ranges: expected a non-empty sequence of (lo, hi) pairs, got {ranges!r}")
+    ranges = [tuple(number_sequence(r, "ranges", low=0.0, strict=True, min_size=2)) for r in ranges]
+    if any(len(r) != 2 or r[0] >= r[1] for r in ranges):
+        raise ValueError(f"ranges: expected pairs (lo, hi) with 0 < lo < hi, got {ranges}")
+    points = positive_int(points, "points")
+    if points < 2:
+        raise ValueError(f"points: expected at least 2 values of t per range, got {points}")
+    checks = positive_int(checks, "checks")
     data = {}
     for depth in depths:
         for act in activations:
@@ -89,8 +129,15 @@ def ray_explorer(depths=(0, 1, 2, 3), activations=("tanh", "gelu"), losses=("squ
 
     labels = [f"[{lo:g}, {hi:g}]" for lo, hi in ranges]
     return Demo(draw, {"depth": list(depths), "activation": list(activations), "loss": list(losses),
-                       "t_range": labels}, defaults={"depth": 2, "t_range": labels[-1]},
-                title="Cooper's ray: gradient and Hessian norms")
+                       "t_range": labels},
+                defaults={"t_range": labels[-1], **({"depth": 2} if 2 in depths else {})},
+                title="Cooper's ray: gradient and Hessian norms",
+                labels={"depth": "depth ℓ", "activation": "activation σ", "t_range": "range of t"},
+                alt="Left: log-log plot against the position t on Cooper's ray of the gradient norm, the Frobenius "
+                    "and operator norms of the Hessian and the operator norm of its Gauss-Newton part, each with "
+                    "the slope fitted on the top decade of t in the legend, and circles for Frobenius norms of "
+                    "exact Hessians. Right: the Hessian operator norm against the gradient norm along the ray, with "
+                    "grey guide lines of slope 1 and slope 2.")
 
 
 def admissible_region(lengths=(1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0), box=(60.0, 60.0), points: int = 400
@@ -102,7 +149,26 @@ def admissible_region(lengths=(1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0), box=(60.
     layer). For depth 2 the region leaves every box as T grows; for depth 0 it settles. Right panel: the sampled
     points ``(||grad L||, ||H||_F)`` and the covering line with the smallest ``L0 = L1``
     (:func:`landscapelab.smoothness.smallest_cover`).
+
+    Parameters
+    ----------
+    lengths : sequence of float
+        The lengths T of the ray offered by the slider, all > 0.
+    box : (float, float)
+        The shown part ``[0, L0_max] x [0, L1_max]`` of the (L0, L1) plane, both > 0.
+    points : int
+        Number of intervals of the grid of t on ``[0, max(lengths)]``.
+
+    Returns
+    -------
+    Demo
+        Sliders ``T``, ``depth`` and ``loss``.
     """
+    lengths = number_sequence(lengths, "lengths", low=0.0, strict=True)
+    box = number_sequence(box, "box", low=0.0, strict=True, min_size=2)
+    if len(box) != 2:
+        raise ValueError(f"box: expected (L0_max, L1_max), got {box}")
+    points = positive_int(points, "points")
     cases = {(2, "square"): "T2", (2, "cross_entropy"): "T3", (0, "square"): "T7", (0, "cross_entropy"): "T8"}
     data = {}
     T_max = max(lengths)
@@ -141,7 +207,11 @@ def admissible_region(lengths=(1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0), box=(60.
 
     return Demo(draw, {"T": list(lengths), "depth": list(depths), "loss": list(losses)},
                 defaults={"T": lengths[len(lengths) // 2], "depth": 2, "loss": "square"},
-                title="(L0, L1) that cover the ray up to T")
+                title="(L₀, L₁) that cover the ray up to T", labels={"depth": "depth ℓ"},
+                alt="Left: the plane of pairs (L₀, L₁) in the box [0, 60] x [0, 60]; the pairs for which "
+                    "‖H‖_F ≤ L₀ + L₁ ‖∇L‖ holds on the ray up to T are shaded green above a frontier curve, and a "
+                    "black dot marks the smallest pair with L₀ = L₁. Right: the points (‖∇L‖, ‖H‖_F) along the ray "
+                    "up to T and the covering line of that pair.")
 
 
 def phi_explorer(powers=(0.5, 1.0, 1.5, 2.0, 2.5, 3.0), T_max: float = 1e4, points: int = 120) -> Demo:
@@ -151,7 +221,28 @@ def phi_explorer(powers=(0.5, 1.0, 1.5, 2.0, 2.5, 3.0), T_max: float = 1e4, poin
 
     On Cooper's ray it grows like ``T^(2-p)`` for ``p < 2`` and stays bounded for ``p >= 2``. On the critical line
     (last bias = mean target, beyond the paper) the gradient is 0, so ``R_p(T)`` grows like ``T^2`` for every p.
+
+    Parameters
+    ----------
+    powers : sequence of float
+        The powers p offered by the slider, all >= 0.
+    T_max : float
+        The largest length of the ray, > 0.01 (the grid of t starts at 0.01).
+    points : int
+        Number of values of t (geometric grid), at least 2.
+
+    Returns
+    -------
+    Demo
+        Sliders ``p`` and ``line``.
     """
+    powers = number_sequence(powers, "powers", low=0.0)
+    T_max = positive_number(T_max, "T_max")
+    if T_max <= 1e-2:
+        raise ValueError(f"T_max: expected a length > 0.01 (the grid of t starts at 0.01), got {T_max}")
+    points = positive_int(points, "points")
+    if points < 2:
+        raise ValueError(f"points: expected at least 2 values of t, got {points}")
     t = np.geomspace(1e-2, T_max, points)
     lines = {"Cooper's ray": sm.example("T2").ray(), "critical line": sm.example("T10").ray()}
     norms = {}
@@ -173,5 +264,9 @@ def phi_explorer(powers=(0.5, 1.0, 1.5, 2.0, 2.5, 3.0), T_max: float = 1e4, poin
         ax.minorticks_off()
         return fig
 
-    return Demo(draw, {"p": list(powers), "line": list(lines)}, defaults={"p": 1.0, "line": "Cooper's ray"},
-                title="Generalised smoothness with phi(u) = 1 + u^p")
+    return Demo(draw, {"p": list(powers), "line": list(lines)},
+                defaults={"line": "Cooper's ray", **({"p": 1.0} if 1.0 in powers else {})},
+                title="Generalised smoothness with φ(u) = 1 + uᵖ", labels={"p": "power p"},
+                alt="Log-log plot against the length T of the worst ratio R_p(T), the largest ‖H‖_F / (1 + ‖∇L‖ᵖ) "
+                    "for t ≤ T along the chosen line, with its slope over the last decade in the legend and a "
+                    "dotted horizontal line at ratio 1.")

@@ -10,6 +10,7 @@ from ..losses import LOSSES
 from ..nets import MLP
 
 from .ray import LOSS_NAMES, _check_net, parameter_index
+from .._validate import checked
 
 __all__ = ["depth0_hessian", "depth0_smoothness"]
 
@@ -26,12 +27,29 @@ def _depth0_parts(net, X):
     return X, Z, flat
 
 
+@checked(X="matrix")
 def depth0_hessian(net: MLP, X, Y, w, loss: str = "square") -> np.ndarray:
     """Closed-form Hessian of the loss of a network with no hidden layer (Theorems 13 and 15), shape ``(P, P)``.
 
     The output is ``f_j = sum_e M_je z_e`` with ``z = (x, 1)``, linear in the parameters, so
     ``H = sum_s (z_s z_s^T) (x) A_s`` (up to the ordering of the parameters) with ``A_s = 2 I`` (square: constant
     in w) or ``A_s = S_s (diag p_s - p_s p_s^T)``, ``p_s = softmax(f(x_s))`` (cross-entropy).
+
+    Parameters
+    ----------
+    net : MLP
+        A network with no hidden layer (depth 0), standard parametrisation, biases, no output activation.
+    X, Y : array_like
+        Data, ``(n, d_in)`` and ``(n, d_out)`` (integer class labels are accepted for cross-entropy).
+    w : array_like, shape (P,)
+        The point (the square loss's Hessian does not depend on it).
+    loss : {"square", "cross_entropy"}
+        The loss (eqs. 13-14).
+
+    Returns
+    -------
+    ndarray, shape (P, P)
+        The Hessian of the loss at ``w``.
     """
     loss = choice(loss, "loss", LOSS_NAMES)
     X, Z, flat = _depth0_parts(net, X)
@@ -51,6 +69,7 @@ def depth0_hessian(net: MLP, X, Y, w, loss: str = "square") -> np.ndarray:
     return H
 
 
+@checked(X="matrix", Y="matrix?")
 def depth0_smoothness(net: MLP, X, Y=None, loss: str = "square") -> float:
     """The constant m of Theorems 13 and 15 for a network with no hidden layer: ``sup_w ||H L(w)||_op``.
 
@@ -60,6 +79,23 @@ def depth0_smoothness(net: MLP, X, Y=None, loss: str = "square") -> float:
     (all 1 under Assumption 2; ``Y=None`` means that). This bound is the supremum: it is attained at ``w = 0``
     when ``d_out = 2`` and approached when two classes share all the probability for every sample when
     ``d_out > 2``.
+
+    Parameters
+    ----------
+    net : MLP
+        A network with no hidden layer (depth 0), standard parametrisation, biases, no output activation.
+    X : array_like, shape (n, d_in)
+        The inputs.
+    Y : array_like, optional
+        Cross-entropy labels ``(n, d_out)`` (or integer classes), whose row sums ``S_s`` enter m; ignored for the
+        square loss. None means every row sums to 1 (Assumption 2).
+    loss : {"square", "cross_entropy"}
+        The loss (eqs. 13-14).
+
+    Returns
+    -------
+    float
+        The smoothness constant m.
     """
     loss = choice(loss, "loss", LOSS_NAMES)
     X, Z, _ = _depth0_parts(net, X)

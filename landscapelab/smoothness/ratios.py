@@ -41,13 +41,39 @@ def _safe_ratio(num, den):
 
 def l0l1_ratio(hess_norm, grad_norm, L0: float, L1: float) -> np.ndarray:
     """``||H|| / (L0 + L1 ||g||)`` per point (Definition 1 holds at a point iff the ratio is <= 1); ``inf`` where the
-    denominator is 0 and ``||H|| > 0``."""
+    denominator is 0 and ``||H|| > 0``.
+
+    Parameters
+    ----------
+    hess_norm, grad_norm : array_like, shape (n,)
+        The sampled points ``(||H_i||, ||g_i||)``, all >= 0.
+    L0, L1 : float
+        The constants of Definition 1, both >= 0.
+
+    Returns
+    -------
+    ndarray, shape (n,)
+        The ratios.
+    """
     H, g = _norm_pair(hess_norm, grad_norm)
     return _safe_ratio(H, _nonnegative(L0, "L0") + _nonnegative(L1, "L1") * g)
 
 
 def power_ell(L0: float, L1: float, p: float):
-    """The function ``phi(u) = L0 + L1 u^p`` (``p = 1``: (L0, L1)-smoothness; sub-quadratic iff ``p < 2``)."""
+    """The function ``phi(u) = L0 + L1 u^p`` (``p = 1``: (L0, L1)-smoothness; sub-quadratic iff ``p < 2``).
+
+    Parameters
+    ----------
+    L0, L1 : float
+        The constants, both >= 0.
+    p : float
+        The power, >= 0.
+
+    Returns
+    -------
+    callable
+        ``phi``, vectorised over NumPy arrays (its docstring states the constants).
+    """
     L0, L1 = _nonnegative(L0, "L0"), _nonnegative(L1, "L1")
     p = _nonnegative(p, "p")
 
@@ -61,7 +87,20 @@ def power_ell(L0: float, L1: float, p: float):
 def ell_ratio(hess_norm, grad_norm, ell) -> np.ndarray:
     """``||H|| / phi(||g||)`` per point: generalised l-smoothness (Li, Qian, Tian, Rakhlin and Jadbabaie 2023) with a
     non-decreasing positive ``phi`` holds at a point iff this is <= 1. (The book writes phi for their l, which
-    would clash with the depth l.)"""
+    would clash with the depth l.)
+
+    Parameters
+    ----------
+    hess_norm, grad_norm : array_like, shape (n,)
+        The sampled points ``(||H_i||, ||g_i||)``, all >= 0.
+    ell : callable
+        ``phi``, vectorised over NumPy arrays (e.g. :func:`power_ell`).
+
+    Returns
+    -------
+    ndarray, shape (n,)
+        The ratios.
+    """
     H, g = _norm_pair(hess_norm, grad_norm)
     if not callable(ell):
         raise TypeError(f"ell: expected a function of the gradient norm, got {type(ell).__name__}")
@@ -70,7 +109,20 @@ def ell_ratio(hess_norm, grad_norm, ell) -> np.ndarray:
 
 def min_L1(hess_norm, grad_norm, L0):
     """The smallest L1 with ``||H_i|| <= L0 + L1 ||g_i||`` at every sampled point: ``max_i (||H_i|| - L0)_+ / ||g_i||``
-    (``inf`` if a point with ``g_i = 0`` has ``||H_i|| > L0``). ``L0`` may be an array."""
+    (``inf`` if a point with ``g_i = 0`` has ``||H_i|| > L0``).
+
+    Parameters
+    ----------
+    hess_norm, grad_norm : array_like, shape (n,)
+        The sampled points ``(||H_i||, ||g_i||)``, all >= 0.
+    L0 : float or array_like
+        One value or a 1-D array of values, all >= 0.
+
+    Returns
+    -------
+    float or ndarray
+        The smallest L1 for each L0 (a float for a scalar ``L0``).
+    """
     H, g = _norm_pair(hess_norm, grad_norm)
     L0s = np.atleast_1d(as_float_array(L0, "L0"))
     if np.any(L0s < 0):
@@ -149,7 +201,20 @@ def smallest_cover(hess_norm, grad_norm, kappa: float = 1.0) -> tuple[float, flo
     """The smallest admissible pair on the line ``L1 = kappa L0``: ``L0 = max_i ||H_i|| / (1 + kappa ||g_i||)``.
 
     With ``kappa = 1`` this is the side of the smallest square ``[0, s]^2`` of the (L0, L1) plane that still
-    contains an admissible pair; along Cooper's ray it grows without bound as more of the ray is sampled."""
+    contains an admissible pair; along Cooper's ray it grows without bound as more of the ray is sampled.
+
+    Parameters
+    ----------
+    hess_norm, grad_norm : array_like, shape (n,)
+        The sampled points ``(||H_i||, ||g_i||)``, all >= 0.
+    kappa : float
+        The slope of the line ``L1 = kappa L0``, >= 0.
+
+    Returns
+    -------
+    L0, L1 : float
+        The smallest admissible pair on the line.
+    """
     H, g = _norm_pair(hess_norm, grad_norm)
     kappa = _nonnegative(kappa, "kappa")
     s = float(_safe_ratio(H, 1.0 + kappa * g).max()) if H.size else 0.0

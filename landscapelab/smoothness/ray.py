@@ -35,8 +35,21 @@ def _check_net(net, min_depth=0) -> MLP:
 
 
 def default_direction(net: MLP, loss: str = "square") -> np.ndarray:
-    """Cooper's direction M of the last layer, shape ``(d_out, c_l)``: all ones (Omega, eq. 26) for the square loss,
-    the identity extended by zeros (eq. 30) for cross-entropy. (For ``l = 0``, ``c_l = d_in``.)"""
+    """Cooper's direction M of the last layer: all ones (Omega, eq. 26) for the square loss, the identity extended
+    by zeros (eq. 30) for cross-entropy.
+
+    Parameters
+    ----------
+    net : MLP
+        Standard parametrisation, biases, no output activation.
+    loss : {"square", "cross_entropy"}
+        The loss whose direction is wanted.
+
+    Returns
+    -------
+    ndarray, shape (d_out, c_l)
+        The direction (for ``l = 0``, ``c_l = d_in``).
+    """
     _check_net(net)
     loss = choice(loss, "loss", LOSS_NAMES)
     d, k = net.widths[-1], net.widths[-2]
@@ -81,9 +94,30 @@ def ray(net: MLP, t, loss: str = "square", c=None, M=None) -> np.ndarray:
 
     With no hidden layer (``l = 0``) the activation is never applied and the ray is ``(t M, 0)``.
 
-    Raises ``ValueError`` if the activation has no zero c with sigma'(c) != 0, if ``sigma(c)`` is not exactly 0
-    in floating point (e.g. ``c = pi`` for sin), if sigma'(c) = 0 (ReLU at c < 0), or if sigma is not twice
-    differentiable at c (ReLU, leaky ReLU and ELU at 0).
+    Parameters
+    ----------
+    net : MLP
+        Standard parametrisation, biases, no output activation (Cooper's networks, eqs. 7-10).
+    t : float
+        The position on the ray.
+    loss : {"square", "cross_entropy"}
+        Chooses the default direction M.
+    c : float, optional
+        The point of Assumption 1 (default: found by :func:`activation_facts`; must be None for ``l = 0``).
+    M : array_like, shape (d_out, c_l), optional
+        The direction of the last layer (default :func:`default_direction`).
+
+    Returns
+    -------
+    ndarray, shape (P,)
+        The flat parameters of rho(t), in the layout of ``net.flatten``.
+
+    Raises
+    ------
+    ValueError
+        If the activation has no zero c with sigma'(c) != 0, if ``sigma(c)`` is not exactly 0 in floating point
+        (e.g. ``c = pi`` for sin), if sigma'(c) = 0 (ReLU at c < 0), or if sigma is not twice differentiable at c
+        (ReLU, leaky ReLU and ELU at 0).
     """
     _check_net(net)
     loss = choice(loss, "loss", LOSS_NAMES)
@@ -98,8 +132,20 @@ def ray(net: MLP, t, loss: str = "square", c=None, M=None) -> np.ndarray:
 
 
 def parameter_index(net: MLP) -> dict[str, np.ndarray]:
-    """Flat indices of every parameter by name: ``"M1"`` ... ``"M{l+1}"`` (arrays of shape ``(c_i, c_{i-1})``) and
-    ``"b1"`` ... (shape ``(c_i,)``), in the layout of ``net.flatten`` (layer by layer, M row-major, then b)."""
+    """Flat indices of every parameter by name, in the layout of ``net.flatten`` (layer by layer, M row-major,
+    then b).
+
+    Parameters
+    ----------
+    net : MLP
+        The network.
+
+    Returns
+    -------
+    dict of str to ndarray of int
+        ``"M1"`` ... ``"M{l+1}"`` (arrays of shape ``(c_i, c_{i-1})``) and ``"b1"`` ... (shape ``(c_i,)``; absent
+        for a network without biases).
+    """
     if not isinstance(net, MLP):
         raise TypeError(f"net: expected a landscapelab.MLP, got {type(net).__name__}")
     index, start = {}, 0

@@ -17,6 +17,7 @@ import autograd.numpy as anp
 import numpy as np
 
 from .. import activations as core
+from .._validate import checked
 
 __all__ = ["get", "leaky_relu", "softplus", "power", "exponential", "inverse", "THESIS_ACTIVATIONS"]
 
@@ -146,6 +147,7 @@ def _leaky_slope(act: core.Activation):
     return None
 
 
+@checked(y="array")
 def inverse(act, y):
     """``sigma^{-1}(y)`` elementwise, for y in the range of sigma.
 

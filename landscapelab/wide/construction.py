@@ -19,6 +19,7 @@ from .._validate import as_float_array, positive_int
 from . import activations as acts
 from .convolution import full_patch
 from .features import numerical_rank
+from .._validate import checked
 
 __all__ = ["TriangularLayer", "triangular_layer", "distinct_layer", "entries_distinct", "linearly_independent_net",
            "zero_loss_point", "range_sample"]
@@ -54,6 +55,7 @@ def _projections(F_prev, patches, Q):
     return np.einsum("ipl,lt->ipt", F_prev[:, patches], Q).reshape(F_prev.shape[0], -1)
 
 
+@checked(F_prev="matrix")
 def triangular_layer(F_prev, activation, alpha: float, beta: float, n_filters: int | None = None, patches=None,
                      filters=None, seed: int = 0) -> TriangularLayer:
     """Theorem 2.4.4's construction of layer ``k`` on the previous layer's output ``F_{k-1}``.
@@ -113,6 +115,7 @@ def triangular_layer(F_prev, activation, alpha: float, beta: float, n_filters: i
     return TriangularLayer(-alpha * Q, bias, order, F, F[order][:, :N])
 
 
+@checked(F="matrix")
 def entries_distinct(F) -> bool:
     """Whether every entry of ``F[i]`` differs from every entry of ``F[j]`` for ``i != j`` (eq. 2.9).
 
@@ -134,6 +137,7 @@ def entries_distinct(F) -> bool:
     return not np.any(same & (o[1:] != o[:-1]))
 
 
+@checked(F_prev="matrix")
 def distinct_layer(F_prev, width: int, activation, alpha: float = 0.1, beta: float = 0.0, seed: int = 0):
     """Lemma 2.6.1's fully connected layer: ``W = alpha Q``, ``b = beta``, chosen so that the entries of different
     samples stay distinct (eq. 2.8).
@@ -175,6 +179,7 @@ def distinct_layer(F_prev, width: int, activation, alpha: float = 0.1, beta: flo
     return W, b
 
 
+@checked(X="matrix", widths="vector")
 def linearly_independent_net(X, widths, activation, alpha: float = 1000.0, beta: float = 0.0,
                              lower_alpha: float = 0.1, lower_beta: float = 0.0, seed: int = 0) -> list:
     """Layers ``1..k`` of a fully connected net with ``rank F_k = N`` (Theorem 2.4.4): Lemma 2.6.1 for layers
@@ -218,6 +223,7 @@ def linearly_independent_net(X, widths, activation, alpha: float = 1000.0, beta:
     return layers
 
 
+@checked(shape="vector")
 def range_sample(activation, shape, rng) -> np.ndarray:
     """Random values inside the range of sigma, away from its ends (the matrices ``A`` and ``E`` of Theorem
     2.4.11's proof): ``U(0.1, 0.9)`` for sigmoid, ``U(-0.9, 0.9)`` for tanh, ``U(0.1, 2)`` for softplus, ``U(-2, 2)``
@@ -243,6 +249,7 @@ def range_sample(activation, shape, rng) -> np.ndarray:
     return rng.uniform(lo, hi, shape)
 
 
+@checked(F_k="matrix", labels="vector", widths="vector")
 def zero_loss_point(F_k, labels, widths, activation, Z=None, alpha: float = 1000.0, beta: float = 0.0,
                     seed: int = 0) -> list:
     """Layers ``k+1..L`` with ``F_L = Y`` exactly (proof of Theorem 2.4.11, its three cases).

@@ -21,6 +21,7 @@ import numpy as np
 
 from .._validate import as_float_array, choice, positive_int
 from . import activations as acts
+from .._validate import checked
 
 __all__ = ["conv1d_patches", "full_patch", "conv_matrix", "ConvLayer", "MaxPool", "CNN"]
 
@@ -115,6 +116,14 @@ def conv_matrix(patches, n_in: int, filters) -> np.ndarray:
     return U
 
 
+def _patch_array(patches) -> np.ndarray:
+    """``patches`` as a non-empty ``(P, l)`` array of neuron indices >= 0."""
+    arr = as_float_array(patches, "patches", ndim=2)
+    if arr.size == 0 or np.any(arr < 0) or np.any(arr != np.round(arr)):
+        raise ValueError(f"patches: expected a non-empty (P, l) array of neuron indices >= 0, got {arr.tolist()}")
+    return arr.astype(np.int64)
+
+
 @dataclass
 class ConvLayer:
     """A convolutional layer (Definition 2.3.1); a fully connected one when ``patches`` is one patch of all neurons.
@@ -134,7 +143,7 @@ class ConvLayer:
     bias: str = "neuron"
 
     def __post_init__(self):
-        self.patches = np.asarray(self.patches)
+        self.patches = _patch_array(self.patches)
         self.n_filters = positive_int(self.n_filters, "n_filters")
         choice(self.bias, "bias", ("neuron", "filter"))
 
@@ -166,7 +175,7 @@ class MaxPool:
     patches: np.ndarray
 
     def __post_init__(self):
-        self.patches = np.asarray(self.patches)
+        self.patches = _patch_array(self.patches)
 
     @property
     def n_out(self) -> int:
@@ -213,6 +222,7 @@ class CNN:
         self.widths = tuple(widths)
         self.activation = acts.get(activation)
 
+    @checked()
     def init(self, seed: int = 0, scale: float = 1.0) -> list:
         """Random parameters: filter entries ``N(0, scale^2 / l)``, biases ``N(0, scale^2 / l)``.
 
@@ -271,6 +281,7 @@ class CNN:
             raise ValueError(f"k: layer {k} is max-pooling and has no weight matrix")
         return conv_matrix(layer.patches, self.widths[k - 1], params[k - 1][0])
 
+    @checked()
     def full_bias(self, params, k: int) -> np.ndarray:
         """The bias of layer ``k`` per neuron (a tied bias repeated over the patches).
 
@@ -289,6 +300,7 @@ class CNN:
         b = np.asarray(params[k - 1][1], dtype=np.float64)
         return b if layer.bias == "neuron" else np.tile(b, len(layer.patches))
 
+    @checked(X="matrix")
     def forward(self, params, X) -> list:
         """All layer outputs ``[F_0 = X, F_1, ..., F_L]`` (eq. 2.4 with max-pooling as Definition 2.3.3).
 
@@ -316,6 +328,7 @@ class CNN:
             outs.append(G if k == L else np.asarray(self.activation(G)))
         return outs
 
+    @checked(X="matrix")
     def features(self, params, X, layer: int) -> np.ndarray:
         """``F_k`` for a hidden layer ``k`` (1-based).
 

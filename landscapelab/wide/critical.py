@@ -17,10 +17,12 @@ import numpy as np
 from .._validate import as_float_array, positive_int
 from . import activations as acts
 from .features import forward, numerical_rank, singular_values
+from .._validate import checked
 
 __all__ = ["backprop", "sandwich", "in_S_k", "squared_loss"]
 
 
+@checked(X="matrix")
 def squared_loss(layers, X, Y, activation) -> float:
     """``Phi = 1/2 ||F_L - Y||_F^2`` (eq. 2.6).
 
@@ -44,6 +46,7 @@ def squared_loss(layers, X, Y, activation) -> float:
     return 0.5 * float(np.sum((F_L - Y) ** 2))
 
 
+@checked(X="matrix")
 def backprop(layers, X, Y, activation):
     """Lemma 2.6.2: ``Delta_L = F_L - Y``, ``Delta_l = (Delta_{l+1} U_{l+1}^T) o sigma'(G_l)`` and
     ``grad_{U_l} Phi = F_{l-1}^T Delta_l``, ``grad_{b_l} Phi = Delta_l^T 1``.
@@ -79,6 +82,7 @@ def backprop(layers, X, Y, activation):
     return {"F": F, "G": G, "Delta": Delta, "grad_U": grad_U, "grad_b": grad_b}
 
 
+@checked(X="matrix")
 def sandwich(layers, X, Y, activation, k: int) -> dict:
     """Both sides of Lemma 2.4.9 and the gradient norm between them.
 
@@ -126,6 +130,7 @@ def sandwich(layers, X, Y, activation, k: int) -> dict:
             "residual": r}
 
 
+@checked(X="matrix")
 def in_S_k(layers, X, activation, k: int) -> dict:
     """Membership in ``S_k = {F_k, U_{k+2}, ..., U_L of full rank}`` (Section 2.4.2; ``U_{k+1}`` is free).
 

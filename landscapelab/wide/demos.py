@@ -19,6 +19,18 @@ from ..demos import Demo
 from . import activations as acts
 from .construction import triangular_layer
 from .features import nr_tolerance, numerical_rank, random_layer, singular_values
+from .._validate import checked, name_sequence
+
+
+def _activation_names(activations, allowed=None) -> list:
+    """``activations`` as a non-empty list of names the wide package knows (among ``allowed`` when given)."""
+    names = name_sequence(activations, "activations", options=allowed)
+    for name in names:
+        try:
+            acts.get(name)
+        except (TypeError, ValueError) as err:
+            raise type(err)(f"activations: {err}") from None
+    return names
 
 __all__ = ["feature_rank_explorer", "triangular_demo", "rank_data", "BETA"]
 
@@ -40,6 +52,7 @@ def _data(n_samples: int, d: int, seed: int = 0):
     return rng.uniform(-1, 1, (n_samples, d)) if d <= 2 else rng.standard_normal((n_samples, d)) / np.sqrt(d)
 
 
+@checked(n_samples="count", widths="vector")
 def rank_data(activation, d: int, widths, n_samples: int = 50, seeds: int = 10) -> dict:
     """Numerical rank and ``sigma_N`` of ``F_1 = sigma(X W + 1 b^T)`` for each width, over ``seeds`` draws of
     ``W, b`` (entries ``N(0, 1)``); ``X`` is ``U[-1, 1]^2`` for ``d <= 2`` and ``N(0, I/d)`` otherwise (seed 0).
@@ -81,6 +94,7 @@ def rank_data(activation, d: int, widths, n_samples: int = 50, seeds: int = 10) 
     return {"ranks": ranks, "sigma_min": smin, "spectra": spectra, "tol": np.array(tols)}
 
 
+@checked(dims="vector", n_samples="count", ratios="vector")
 def feature_rank_explorer(activations=("sigmoid", "tanh", "relu", "leaky_relu(0.1)"), dims=(2, 10),
                           ratios=(0.5, 1.0, 2.0), n_samples: int = 50, seeds: int = 10) -> Demo:
     """Singular values of a random first layer and its numerical rank against the width (Theorem 2.4.5 and the
@@ -103,6 +117,7 @@ def feature_rank_explorer(activations=("sigmoid", "tanh", "relu", "leaky_relu(0.
     -------
     Demo
     """
+    activations = _activation_names(activations)
     N = n_samples
     sweep = np.unique(np.concatenate([np.arange(5, 4 * N + 1, 5), (np.array(ratios) * N).astype(int)]))
     data = {(a, d): rank_data(a, d, sweep, N, seeds) for a in activations for d in dims}
@@ -135,9 +150,15 @@ def feature_rank_explorer(activations=("sigmoid", "tanh", "relu", "leaky_relu(0.
 
     return Demo(draw, {"activation": list(activations), "d": list(dims), "width_over_N": list(ratios)},
                 defaults={"activation": "sigmoid", "d": 2, "width_over_N": 1.0},
-                title="Feature-rank explorer: a random first layer on N = 50 samples")
+                title="Feature-rank explorer: a random first layer on N = 50 samples",
+                labels={"activation": "activation σ", "d": "input dimension d", "width_over_N": "width n₁ / N"},
+                alt="Left: the singular values of one random feature matrix F₁ in decreasing order on a log10 axis, "
+                    "with the thesis's rank threshold as a horizontal line. Right: the numerical rank against the "
+                    "width n₁ over 10 draws (band from the smallest to the largest, line at the median), with "
+                    "min(n₁, N) dotted.")
 
 
+@checked(log_alphas="vector", n_samples="count")
 def triangular_demo(activations=("sigmoid", "relu", "leaky_relu(0.1)"), log_alphas=(1, 2, 4, 6),
                     n_samples: int = 40) -> Demo:
     """Theorem 2.4.4's construction on ``N`` samples in ``[-1, 1]^2`` with one direction per neuron (the thesis's
@@ -156,6 +177,7 @@ def triangular_demo(activations=("sigmoid", "relu", "leaky_relu(0.1)"), log_alph
     -------
     Demo
     """
+    activations = _activation_names(activations, allowed=tuple(BETA))
     X = _data(n_samples, 2)
     fine = np.linspace(0, 6, 61)
     data = {}
@@ -205,4 +227,9 @@ def triangular_demo(activations=("sigmoid", "relu", "leaky_relu(0.1)"), log_alph
     return Demo(draw, {"activation": list(activations), "log10_alpha": list(log_alphas),
                        "directions": ["one per neuron", "one shared"]},
                 defaults={"activation": "sigmoid", "log10_alpha": 4, "directions": "one per neuron"},
-                title="Theorem 2.4.4: the triangular construction")
+                title="The thesis's Theorem 2.4.4: the triangular construction",
+                labels={"activation": "activation σ", "log10_alpha": "log₁₀ α", "directions": "directions"},
+                alt="Left: heat map of log10 |A_ij| of the matrix A(α), samples sorted along the rows and neurons "
+                    "along the columns. Right: against log10 of the scale α, the smallest singular value, the "
+                    "determinant ratio and the largest entry below the diagonal, on a log10 axis, with the current "
+                    "α marked.")

@@ -17,6 +17,7 @@ from .features import forward
 from .skipnet import skip_training_run
 from .sublevel import connect, straight_line
 from .training import regression_problem, train_minimum
+from .._validate import checked, choice
 
 __all__ = ["path_problems", "path_demo", "skip_runs", "skip_demo", "KIND_COLORS"]
 
@@ -122,9 +123,15 @@ def path_demo(data: dict | None = None) -> Demo:
         return fig
 
     return Demo(draw, {"architecture": list(ARCHITECTURES), "start": ["trained minimum", "rank-deficient point"]},
-                title="Theorem 3.4.16: a path between two global minima that never climbs")
+                title="The thesis's Theorem 3.4.16: a path between two global minima that never climbs",
+                labels={"architecture": "network", "start": "start point"},
+                alt="Left: log10 of the loss along the constructed path, coloured by the kind of move, and along "
+                    "the straight segment between the same two points (grey), against the position along the "
+                    "path. Right: the distance of each point to the end point, along the path and along the "
+                    "straight segment.")
 
 
+@checked(depths="vector", n_samples="count", n_skips="vector", steps="count")
 def skip_runs(depths=(10, 30, 50), n_skips=(0, 50, 100), n_samples: int = 100, activation: str = "softplus",
               steps: int = 300, lr: float = 0.02, seeds=(0,)):
     """The training runs behind :func:`skip_demo` (cached on disk by :func:`landscapelab.sweep`).
@@ -150,6 +157,7 @@ def skip_runs(depths=(10, 30, 50), n_skips=(0, 50, 100), n_samples: int = 100, a
     -------
     landscapelab.sweeps.Table
     """
+    choice(activation, "activation", ("softplus", "sigmoid"))
     return sweep(skip_training_run, {"depth": list(depths), "n_skip": list(n_skips), "n_samples": [n_samples],
                                      "activation": [activation], "steps": [steps], "lr": [lr]},
                  seeds=list(seeds), cache=True, desc="deep narrow nets")
@@ -195,4 +203,9 @@ def skip_demo(table=None) -> Demo:
         return fig
 
     return Demo(draw, {"depth": depths, "M": skips}, defaults={"depth": depths[-1], "M": skips[-1]},
-                title="Skip connections to the output (Chapter 4): deep narrow nets on random labels")
+                title="Skip connections to the output (thesis Chapter 4): deep narrow nets on random labels",
+                labels={"M": "skip units M"},
+                alt="Left: the training cross-entropy against the Adam step for the chosen depth, one curve per "
+                    "number M of skip units (the chosen M drawn thick), with the loss of the best constant "
+                    "classifier as a dotted horizontal line. "
+                    "Right: the training error against the Adam step for the same runs.")

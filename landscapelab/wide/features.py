@@ -17,6 +17,8 @@ import numpy as np
 
 from .._validate import as_float_array, choice, positive_int
 from . import activations as acts
+from .._validate import checked
+from ..nets import MLP
 
 __all__ = ["nr_tolerance", "numerical_rank", "singular_values", "smallest_singular_value", "forward",
            "feature_matrix", "thesis_layers", "flat_parameters", "random_layer", "feature_rank_trial"]
@@ -24,6 +26,7 @@ __all__ = ["nr_tolerance", "numerical_rank", "singular_values", "smallest_singul
 EPS = np.finfo(np.float64).eps
 
 
+@checked(A="matrix")
 def singular_values(A) -> np.ndarray:
     """Singular values of a matrix, largest first (LAPACK ``gesdd``).
 
@@ -40,6 +43,7 @@ def singular_values(A) -> np.ndarray:
     return np.linalg.svd(A, compute_uv=False)
 
 
+@checked(A="matrix")
 def nr_tolerance(A, s=None) -> float:
     """The thesis's rank threshold ``1/2 sqrt(m + n + 1) sigma_max(A) eps`` (caption of Table 2.2).
 
@@ -60,6 +64,7 @@ def nr_tolerance(A, s=None) -> float:
     return 0.5 * np.sqrt(m + n + 1.0) * (s[0] if s.size else 0.0) * EPS
 
 
+@checked(A="matrix")
 def numerical_rank(A, rule: str = "thesis") -> int:
     """Number of singular values above the threshold.
 
@@ -84,6 +89,7 @@ def numerical_rank(A, rule: str = "thesis") -> int:
     return int(np.sum(s > tol))
 
 
+@checked(A="matrix")
 def smallest_singular_value(A) -> float:
     """``sigma_min(A)``: the ``min(m, n)``-th singular value (for ``F_k`` with ``n_k >= N`` the N-th one, the
     quantity of Table 2.2 and of Lemma 2.4.9).
@@ -119,6 +125,7 @@ def _check_layers(layers, X):
     return out, X
 
 
+@checked(X="matrix")
 def forward(layers, X, activation, upto: int | None = None) -> list:
     """All layer outputs ``[F_0 = X, F_1, ..., F_upto]`` of the fully connected net (eq. 2.4).
 
@@ -151,6 +158,7 @@ def forward(layers, X, activation, upto: int | None = None) -> list:
     return outs
 
 
+@checked(X="matrix")
 def feature_matrix(layers, X, activation, layer: int) -> np.ndarray:
     """``F_k``, the ``N x n_k`` output of hidden layer ``k`` (eq. 2.4).
 
@@ -175,6 +183,7 @@ def feature_matrix(layers, X, activation, layer: int) -> np.ndarray:
     return forward(layers, X, activation, upto=k)[-1]
 
 
+@checked(net=MLP)
 def thesis_layers(net, w) -> list:
     """The core MLP's parameters as ``[(W_1, b_1), ...]`` with ``W_k = M_k^T`` (copies).
 
@@ -194,6 +203,7 @@ def thesis_layers(net, w) -> list:
     return [(M.T.copy(), b.copy()) for M, b in net.unflatten(w)]
 
 
+@checked(net=MLP)
 def flat_parameters(net, layers) -> np.ndarray:
     """Inverse of :func:`thesis_layers`: the flat vector of ``net`` holding ``[(W_k, b_k)]``.
 
@@ -211,6 +221,7 @@ def flat_parameters(net, layers) -> np.ndarray:
     return net.flatten([(np.asarray(W).T, np.asarray(b)) for W, b in layers])
 
 
+@checked(X="matrix")
 def random_layer(X, width: int, weight_scale: float = 1.0, bias: str = "gaussian", seed: int = 0):
     """One random layer ``(W, b)`` on data ``X``: ``W`` entries ``N(0, weight_scale^2)`` and
 

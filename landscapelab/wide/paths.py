@@ -24,6 +24,7 @@ from scipy.linalg import qr
 
 from .._validate import as_float_array, positive_int
 from . import activations as acts
+from .._validate import checked
 
 __all__ = ["independent_columns", "absorb", "Walker", "make_full_rank", "copy_layer", "shift_span_rank"]
 
@@ -31,6 +32,7 @@ __all__ = ["independent_columns", "absorb", "Walker", "make_full_rank", "copy_la
 RANK_TOL = 1e-10
 
 
+@checked(F="matrix", tol="nonnegative")
 def independent_columns(F, tol: float = RANK_TOL) -> np.ndarray:
     """A maximal set ``I`` of linearly independent columns of ``F`` (pivoted QR), sorted.
 
@@ -51,6 +53,7 @@ def independent_columns(F, tol: float = RANK_TOL) -> np.ndarray:
     return np.sort(piv[:r])
 
 
+@checked(F="matrix")
 def absorb(F, V, I):
     """Lemma 3.4.10: the curve ``lambda -> V(lambda)`` with ``F V(lambda) = F V`` that ends with ``V(Ibar) = 0``.
 
@@ -99,6 +102,7 @@ class Walker:
         Points sampled per move (the curve is evaluated at ``lambda = 1/steps, 2/steps, ..., 1``).
     """
 
+    @checked(steps="count")
     def __init__(self, layers, steps: int = 50):
         self.layers = [(np.array(W, dtype=np.float64), np.array(b, dtype=np.float64)) for W, b in layers]
         self.steps = int(steps)
@@ -109,6 +113,7 @@ class Walker:
     def _copy(self):
         return [(W.copy(), b.copy()) for W, b in self.layers]
 
+    @checked(curve="function", steps="count?")
     def move(self, curve, kind: str, steps: int | None = None):
         """Follow ``curve(lambda) -> layers`` for ``lambda`` in ``(0, 1]`` and make its end the current point.
 
@@ -132,6 +137,7 @@ class Walker:
             self.kinds.append(kind)
         self.layers = [(W.copy(), b.copy()) for W, b in self.points[-1]]
 
+    @checked(W_new="matrix", b_new="vector", cols="vector")
     def set_columns(self, k: int, cols, W_new, b_new, kind: str):
         """Straight move of the columns ``cols`` of ``(W_k, b_k)`` to new values.
 
@@ -164,6 +170,7 @@ class Walker:
 
         self.move(curve, kind)
 
+    @checked(F="matrix")
     def absorb_into(self, k: int, F, I, kind: str = "absorb (Lemma 3.4.10)"):
         """Lemma 3.4.10 on ``(F_k, W_{k+1}, I)``: afterwards layer ``k+1`` ignores the columns outside ``I``.
 
@@ -201,6 +208,7 @@ def _features(layers, X, act, k):
     return F
 
 
+@checked(shifts="vector", v="vector")
 def shift_span_rank(v, activation, shifts) -> int:
     """Rank of ``[sigma(v + b 1) for b in shifts]`` (Lemma 3.4.11: ``N`` for every sigma satisfying Assumption
     3.4.2 when the entries of ``v`` are distinct and there are enough shifts).
@@ -227,6 +235,7 @@ def shift_span_rank(v, activation, shifts) -> int:
     return numerical_rank(M)
 
 
+@checked(walker=Walker, X="matrix", tol="nonnegative", tries="count")
 def make_full_rank(walker: Walker, X, activation, k: int = 1, seed: int = 0, tol: float = 1e-8,
                    tries: int = 200) -> int:
     """Lemma 3.4.14 at layer ``k``: a loss-preserving move to ``rank F_k = N`` (needs ``n_k >= N`` and distinct
@@ -300,6 +309,7 @@ def make_full_rank(walker: Walker, X, activation, k: int = 1, seed: int = 0, tol
     return r0
 
 
+@checked(walker=Walker, W_target="matrix", X="matrix", b_target="vector")
 def copy_layer(walker: Walker, X, activation, W_target, b_target, k: int = 1):
     """Lemma 3.4.15: a move of layer ``k``'s weights and bias to ``(W', b')`` that keeps ``F_k W_{k+1}``.
 

@@ -19,10 +19,13 @@ import numpy as np
 
 from .._validate import as_float_array, positive_int
 from .features import numerical_rank, smallest_singular_value
+from .._validate import checked
+from ..nets import MLP
 
 __all__ = ["skip_units", "skip_matrix", "random_feature_fit", "psi_rank_trial"]
 
 
+@checked(widths="vector")
 def skip_units(widths, n_skip: int, seed: int = 0, layers=None) -> np.ndarray:
     """Draw ``n_skip`` distinct hidden units uniformly from the hidden layers (the thesis's "random subset of
     neurons from a pool of all hidden neurons", Section 4.4).
@@ -53,6 +56,7 @@ def skip_units(widths, n_skip: int, seed: int = 0, layers=None) -> np.ndarray:
     return pool[pick]
 
 
+@checked(net=MLP, X="matrix", units="matrix")
 def skip_matrix(net, w, X, units) -> np.ndarray:
     """``Psi`` (eq. 4.1): the outputs of the skip units on the training inputs.
 
@@ -83,6 +87,7 @@ def skip_matrix(net, w, X, units) -> np.ndarray:
     return np.column_stack([feats[l - 1][:, j] for l, j in units])
 
 
+@checked(Psi="matrix")
 def random_feature_fit(Psi, Y):
     """Theorem 4.3.4, part 1 (the "rand" algorithm): ``V`` with ``Psi V = Y`` (minimum-norm least squares).
 
@@ -104,6 +109,7 @@ def random_feature_fit(Psi, Y):
     return V, float(np.abs(Psi @ V - Y).max())
 
 
+@checked(n_samples="count")
 def psi_rank_trial(depth: int = 4, width: int = 100, n_samples: int = 300, d: int = 20, n_skip: int = 300,
                    activation: str = "sigmoid", seed: int = 0) -> dict:
     """One draw of Lemma 4.3.2's experiment: a random MLP ``[d, width x depth, 1]`` at the core's 1/fan-in

@@ -21,6 +21,7 @@ from numba import config as numba_config
 from numba import njit
 
 from .._validate import as_float_array, choice, positive_int
+from .._validate import checked
 
 __all__ = ["SkipNet", "loss_grad_numpy", "loss_grad_numba", "skip_training_run", "ACTIVATIONS"]
 
@@ -51,6 +52,8 @@ class SkipNet:
     def __init__(self, d: int, width: int, depth: int, n_classes: int, units=(), activation: str = "softplus"):
         self.d, self.width = positive_int(d, "d"), positive_int(width, "width")
         self.depth, self.m = positive_int(depth, "depth"), positive_int(n_classes, "n_classes")
+        if np.size(units):
+            as_float_array(units, "units", ndim=2, shape=(None, 2))
         units = np.asarray(units, dtype=np.int64).reshape(-1, 2)
         if units.size and (units[:, 0].min() < 1 or units[:, 0].max() > depth or units[:, 1].min() < 0
                            or units[:, 1].max() >= width):
@@ -62,6 +65,7 @@ class SkipNet:
         self.sizes = [int(np.prod(s)) for s in self.shapes]
         self.n_params = sum(self.sizes)
 
+    @checked(theta="vector")
     def unflatten(self, theta) -> list:
         """Views ``[W_1, W_rest, b, W_o, b_o, V]`` into a flat vector (writable if ``theta`` is).
 
@@ -109,6 +113,7 @@ class SkipNet:
         theta = as_float_array(theta, "theta", shape=(self.n_params,))
         return X, y, theta
 
+    @checked(X="matrix", y="vector")
     def loss_grad(self, theta, X, y, backend: str = "auto"):
         """Mean cross-entropy, training error and gradient.
 
@@ -138,6 +143,7 @@ class SkipNet:
                        ACTIVATIONS.index(self.activation), *self.unflatten(grad))
         return float(loss), float(err), grad
 
+    @checked(X="matrix", theta="vector", y="vector")
     def train(self, theta, X, y, steps: int = 400, lr: float = 0.02, backend: str = "auto"):
         """Full-batch Adam (beta1 = 0.9, beta2 = 0.999, eps = 1e-8).
 
@@ -327,6 +333,7 @@ def loss_grad_numba(X, y, W1, Ws, bs, Wo, bo, V, skip_layer, skip_unit, kind, gW
     return loss / N, err / N
 
 
+@checked(n_samples="count", width="count")
 def skip_training_run(depth: int = 50, width: int = 10, n_samples: int = 100, d: int = 20, n_classes: int = 10,
                       n_skip: int = 100, activation: str = "softplus", steps: int = 400, lr: float = 0.02,
                       seed: int = 0) -> dict:

@@ -24,10 +24,13 @@ from .._validate import as_float_array, choice, positive_int
 from . import activations as acts
 from .features import forward
 from .paths import Walker, copy_layer, independent_columns, make_full_rank
+from .._validate import checked
+from ..nets import MLP
 
 __all__ = ["Path", "phi", "h_map", "connect", "descent_path", "straight_line"]
 
 
+@checked(G="matrix", Y="matrix")
 def phi(G, Y, loss: str = "square") -> float:
     """The convex loss on the output (Assumption 1.1.1): ``"square"`` is ``1/2 ||G - Y||_F^2`` (eq. 1.2),
     ``"cross_entropy"`` is ``(1/N) sum_i -log softmax(G_i)_{y_i}`` with ``Y`` one-hot (eq. 1.1).
@@ -79,6 +82,7 @@ class Path:
     loss: np.ndarray
     residuals: list = field(default_factory=list)
 
+    @checked(net=MLP)
     def flat(self, net) -> np.ndarray:
         """The points as rows of flat parameter vectors of the core ``net`` (``M_k = W_k^T``).
 
@@ -112,6 +116,7 @@ def _inv(act, A, linear):
     return A if linear else acts.inverse(act, A)
 
 
+@checked(D="matrix", act=acts.core.Activation)
 def h_map(D, sub_layers, A, act, level: int) -> tuple:
     """Lemma 3.4.6's ``h``: first-layer parameters of a subnetwork on input ``D`` with ``F_level = A``.
 
@@ -313,6 +318,7 @@ def _target(Y, loss, bound, Yhat):
     return scale * (2 * Y - 1)
 
 
+@checked(X="matrix", Y="matrix", steps="count")
 def connect(layers_a, layers_b, X, Y, activation, loss: str = "square", Yhat=None, steps: int = 40,
             seed: int = 0) -> Path:
     """Theorem 3.4.16's path between two parameter points (one hidden layer of width ``n_1 >= 2N`` first, then
@@ -384,6 +390,7 @@ def connect(layers_a, layers_b, X, Y, activation, loss: str = "square", Yhat=Non
     return Path(widths, act, points, kinds, _evaluate(points, X, Y, act, loss), wa.residuals + wb.residuals)
 
 
+@checked(X="matrix")
 def descent_path(layers, X, Y, activation, k: int, loss: str = "square", Yhat=None, steps: int = 40,
                  seed: int = 0) -> Path:
     """Theorem 3.4.13's path: from any point, the loss never increases and ends at ``phi(Yhat)``.
@@ -436,6 +443,7 @@ def descent_path(layers, X, Y, activation, k: int, loss: str = "square", Yhat=No
     return Path(widths, act, w.points, w.kinds, _evaluate(w.points, X, Y, act, loss), w.residuals)
 
 
+@checked(X="matrix", Y="matrix")
 def straight_line(layers_a, layers_b, X, Y, activation, loss: str = "square", n: int = 201):
     """The loss on the straight segment ``(1 - t) theta_a + t theta_b``.
 

@@ -10,15 +10,17 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import minimize
 
-from .._validate import as_float_array, positive_int
+from .._validate import as_float_array, choice, positive_int
 from ..losses import loss_function
 from ..nets import MLP
 from . import activations as acts
 from .features import thesis_layers
+from .._validate import checked
 
 __all__ = ["lbfgs", "train_minimum", "lbfgs_trial", "regression_problem"]
 
 
+@checked(X="matrix", gtol="nonnegative", w0="vector")
 def lbfgs(net, X, Y, w0, maxiter: int = 2000, gtol: float = 1e-10):
     """Minimise ``1/2 ||net(w, X) - Y||^2`` with L-BFGS-B from ``w0``.
 
@@ -71,10 +73,12 @@ def regression_problem(n_samples: int = 20, d: int = 10, m: int = 1, data: str =
     """
     rng = np.random.default_rng(seed)
     n_samples, d, m = positive_int(n_samples, "n_samples"), positive_int(d, "d"), positive_int(m, "m")
+    choice(data, "data", ("gaussian", "uniform"))
     X = rng.standard_normal((n_samples, d)) if data == "gaussian" else rng.uniform(-1, 1, (n_samples, d))
     return X, rng.standard_normal((n_samples, m))
 
 
+@checked(X="matrix")
 def train_minimum(widths, X, Y, activation, seed: int = 0, maxiter: int = 5000):
     """A (near-)global minimum of the squared loss found by L-BFGS from the core's random initialisation.
 
@@ -104,6 +108,7 @@ def train_minimum(widths, X, Y, activation, seed: int = 0, maxiter: int = 5000):
     return thesis_layers(net, w), loss
 
 
+@checked(widths="vector")
 def lbfgs_trial(widths=(10, 40, 1), n_samples: int = 40, data: str = "gaussian", activation: str = "softplus",
                 maxiter: int = 2000, seed: int = 0) -> dict:
     """One run of the zero-loss experiment: random data (seed 0, the same for all runs) and targets, L-BFGS from

@@ -13,6 +13,7 @@ with no critical point in them, as in the thesis's sketch.
 from __future__ import annotations
 
 import numpy as np
+from .._validate import checked
 
 __all__ = ["bad_valley", "bad_valley_derivative", "gradient_descent_1d"]
 
@@ -24,6 +25,7 @@ def _sigmoid(t):
     return np.where(t >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
+@checked(x="array")
 def bad_valley(x):
     """The function ``f`` above, elementwise.
 
@@ -40,6 +42,7 @@ def bad_valley(x):
     return -np.exp(-x**2) + 0.5 * _sigmoid(5 * (x - 1.5)) * np.exp(-0.3 * (x - 1.5))
 
 
+@checked(x="array")
 def bad_valley_derivative(x):
     """``f'(x)`` (written out by hand).
 
@@ -58,6 +61,7 @@ def bad_valley_derivative(x):
     return 2 * x * np.exp(-x**2) + 0.5 * e * (5 * s * (1 - s) - 0.3 * s)
 
 
+@checked(iterations="count")
 def gradient_descent_1d(x0: float, step: float = 1.0, iterations: int = 2000):
     """Gradient descent on :func:`bad_valley` from ``x0``.
 
