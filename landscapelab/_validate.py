@@ -143,10 +143,10 @@ def nonnegative_int(value, name: str) -> int:
 
 def positive_ints(values, name: str) -> list[int]:
     """Check that ``values`` is a non-empty flat sequence (or 1-D array) of positive integers."""
-    if isinstance(values, (str, bytes)) or not hasattr(values, "__len__") or len(values) == 0:
-        raise TypeError(f"{name}: expected a non-empty sequence of positive integers, got {values!r:.60}")
     if isinstance(values, np.ndarray) and values.ndim != 1:
         raise ValueError(f"{name}: expected a 1-D sequence of positive integers, got shape {values.shape}")
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__len__") or len(values) == 0:
+        raise TypeError(f"{name}: expected a non-empty sequence of positive integers, got {values!r:.60}")
     out = []
     for i, v in enumerate(values):
         if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Integral):

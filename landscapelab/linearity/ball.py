@@ -16,7 +16,8 @@ import autograd
 import autograd.numpy as anp
 import numpy as np
 
-from .._validate import as_float_array, function, positive_number
+from .._validate import function, positive_number
+from ._args import array as _array
 
 __all__ = ["feature_models", "kernel_matrix", "kernel_change_bound", "linearisation_error"]
 
@@ -62,8 +63,8 @@ def kernel_matrix(model, w, inputs) -> np.ndarray:
     ndarray (n, n)
     """
     function(model, "model")
-    w = np.asarray(as_float_array(w, "w", ndim=1), dtype=np.float64)
-    inputs = np.asarray(as_float_array(inputs, "inputs", ndim=1), dtype=np.float64)
+    w = np.asarray(_array(w, "w", ndim=1), dtype=np.float64)
+    inputs = np.asarray(_array(inputs, "inputs", ndim=1), dtype=np.float64)
     grad = autograd.grad(model)
     J = np.stack([np.asarray(grad(w, x), dtype=np.float64) for x in inputs])
     return J @ J.T
@@ -112,9 +113,9 @@ def linearisation_error(f, w0, direction, t) -> np.ndarray:
     ndarray
     """
     function(f, "f")
-    w0 = np.asarray(as_float_array(w0, "w0", ndim=1), dtype=np.float64)
-    u = np.asarray(as_float_array(direction, "direction", shape=w0.shape), dtype=np.float64)
-    ts = np.asarray(as_float_array(t, "t"), dtype=np.float64)
+    w0 = np.asarray(_array(w0, "w0", ndim=1), dtype=np.float64)
+    u = np.asarray(_array(direction, "direction", shape=w0.shape), dtype=np.float64)
+    ts = np.asarray(_array(t, "t"), dtype=np.float64)
     if ts.ndim > 1:
         raise ValueError(f"t: expected a number or a 1-D array, got shape {ts.shape}")
     ts = np.atleast_1d(ts)

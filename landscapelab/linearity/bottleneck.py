@@ -24,7 +24,8 @@ import autograd.numpy as anp
 import numpy as np
 from scipy import special
 
-from .._validate import as_float_array, finite_number, positive_int, probability
+from .._validate import finite_number, positive_int, probability
+from ._args import array as _array
 
 __all__ = [
     "eq31_model",
@@ -43,7 +44,7 @@ def _x(x) -> float:
 
 
 def _split(W):
-    W = as_float_array(W, "W", ndim=1)
+    W = _array(W, "W", ndim=1)
     if W.shape[0] % 4:
         raise ValueError(
             f"W: expected four blocks (w1, w2, w3, w4) of equal length m, got length {W.shape[0]}"
@@ -157,7 +158,7 @@ def block_limit_cdf(t, x: float = 1.0):
     float or ndarray
     """
     scale = _LIMIT * _x(x) ** 4
-    t = np.asarray(as_float_array(t, "t"), dtype=np.float64)
+    t = np.asarray(_array(t, "t"), dtype=np.float64)
     return special.erf(t / (scale * math.sqrt(2.0)))
 
 

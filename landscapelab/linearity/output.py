@@ -24,9 +24,10 @@ import numpy as np
 from scipy import optimize
 
 from .. import activations
-from .._validate import as_float_array, finite_number, positive_int, positive_number
+from .._validate import finite_number, positive_int, positive_number
 from ..activations import Activation
 from ..nets import MLP
+from ._args import array as _array
 
 __all__ = [
     "SWISH_BETA",
@@ -165,8 +166,8 @@ def output_kernel(K, f_values, phi) -> np.ndarray:
     -------
     ndarray (n, n)
     """
-    f_values = np.asarray(as_float_array(f_values, "f_values", ndim=1), dtype=np.float64)
-    K = as_float_array(K, "K", shape=(f_values.size, f_values.size))
+    f_values = np.asarray(_array(f_values, "f_values", ndim=1), dtype=np.float64)
+    K = _array(K, "K", shape=(f_values.size, f_values.size))
     d = get_output(phi).d1(f_values)
     return d[:, None] * K * d[None, :]
 
@@ -183,7 +184,7 @@ def softmax_jacobians(logits) -> np.ndarray:
     -------
     ndarray (n, C, C)
     """
-    logits = as_float_array(logits, "logits", ndim=2)
+    logits = _array(logits, "logits", ndim=2)
     e = np.exp(logits - logits.max(axis=1, keepdims=True))
     p = e / e.sum(axis=1, keepdims=True)
     return p[:, :, None] * np.eye(p.shape[1])[None] - p[:, :, None] * p[:, None, :]
@@ -206,7 +207,7 @@ def softmax_kernel(K, logits) -> np.ndarray:
     """
     S = softmax_jacobians(logits)
     n, C, _ = S.shape
-    K = as_float_array(K, "K", shape=(n * C, n * C)).reshape(n, C, n, C)
+    K = _array(K, "K", shape=(n * C, n * C)).reshape(n, C, n, C)
     return np.einsum("iac,icjd,jbd->iajb", S, K, S, optimize=True).reshape(n * C, n * C)
 
 
@@ -309,7 +310,10 @@ def _rank_one_extremes(d, z, rho) -> tuple[float, float]:
     def root(lo, hi):
         a, b = lo + 1e-15 * scale, hi
         while secular(a) > 0 and a < hi:      # the pole at lo: step in until the function is negative
-            a = lo + (a - lo) * 0.5 if a - lo > 1e-300 else hi
+            closer = lo + (a - lo) * 0.5
+            if not lo < closer < a:           # no float between the pole and a: the root is at the pole
+                return a
+            a = closer
         return brentq(secular, a, b, xtol=1e-15 * scale, rtol=1e-15, maxiter=500)
 
     top = root(dl[-1], dl[-1] + rho * float(z2.sum()) * (1 + 1e-12) + 1e-300)

@@ -23,9 +23,10 @@ import numpy as np
 from scipy import integrate, optimize, special
 
 from .. import activations
-from .._validate import (as_float_array, boolean, finite_number, function, positive_int, positive_number,
+from .._validate import (boolean, finite_number, function, positive_int, positive_number,
                          probability)
 from ..nets import MLP
+from ._args import array as _array
 
 __all__ = [
     "eq8_model",
@@ -52,10 +53,10 @@ def _activation(activation):
 
 
 def _weights(w, v=None):
-    w = np.asarray(as_float_array(w, "w", ndim=1), dtype=np.float64)
+    w = np.asarray(_array(w, "w", ndim=1), dtype=np.float64)
     if v is None:
         return w
-    v = np.asarray(as_float_array(v, "v", ndim=1), dtype=np.float64)
+    v = np.asarray(_array(v, "v", ndim=1), dtype=np.float64)
     if v.shape != w.shape:
         raise ValueError(f"v: expected {w.size} output weights (one per hidden unit), got {v.size}")
     return w, v
@@ -84,7 +85,7 @@ def eq8_model(v, x, activation="tanh"):
         ``f(w) = m^{-1/2} sum_i v_i sigma(w_i x)``, written with ``autograd.numpy`` so autograd differentiates
         it.
     """
-    v = np.array(as_float_array(v, "v", ndim=1), dtype=np.float64)
+    v = np.array(_array(v, "v", ndim=1), dtype=np.float64)
     x = _scalar(x)
     act = _activation(activation)
     m = v.size
@@ -231,7 +232,7 @@ def _two_layer_parts(net, w, x):
         raise TypeError(f"net: expected a landscapelab.MLP, got {type(net).__name__}")
     if net.depth != 1 or net.d_out != 1 or net.parametrization != "ntk" or net.output_activation is not None:
         raise ValueError(f"net: expected an NTK-parametrised MLP [d, m, 1] with a linear output, got {net!r}")
-    x = np.asarray(as_float_array(x, "x", shape=(net.d_in,)), dtype=np.float64)
+    x = np.asarray(_array(x, "x", shape=(net.d_in,)), dtype=np.float64)
     (M1, b1), (M2, _) = net.unflatten(w)
     z = M1 @ x / math.sqrt(net.d_in) + (b1 if b1 is not None else 0.0)
     r2 = float(x @ x) / net.d_in + (1.0 if net.bias else 0.0)
@@ -260,7 +261,7 @@ def unit_block_norm(v, z, r2, activation="tanh"):
     float or ndarray
     """
     act = _activation(activation)
-    v, z = (np.asarray(as_float_array(a, name), dtype=np.float64) for a, name in ((v, "v"), (z, "z")))
+    v, z = (np.asarray(_array(a, name), dtype=np.float64) for a, name in ((v, "v"), (z, "z")))
     for arr, name in ((v, "v"), (z, "z")):
         if arr.ndim > 1:
             raise ValueError(f"{name}: expected a number or a 1-D array, got shape {arr.shape}")
@@ -417,7 +418,7 @@ def local_slope_sqrt_log(m) -> np.ndarray:
     -------
     ndarray
     """
-    m = np.asarray(as_float_array(m, "m"), dtype=np.float64)
+    m = np.asarray(_array(m, "m"), dtype=np.float64)
     if m.ndim > 1:
         raise ValueError(f"m: expected a number or a 1-D array, got shape {m.shape}")
     if np.any(m <= 1):

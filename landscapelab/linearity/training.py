@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._validate import as_float_array, boolean, function, positive_int, positive_number
+from .._validate import boolean, function, positive_int, positive_number
+from ._args import array as _array
 
 __all__ = ["Trajectory", "train", "relative_change"]
 
@@ -34,8 +35,8 @@ def relative_change(K, K0) -> float:
     -------
     float
     """
-    K = np.asarray(as_float_array(K, "K"), dtype=np.float64)
-    K0 = np.asarray(as_float_array(K0, "K0", shape=K.shape), dtype=np.float64)
+    K = np.asarray(_array(K, "K"), dtype=np.float64)
+    K0 = np.asarray(_array(K0, "K0", shape=K.shape), dtype=np.float64)
     norm = float(np.linalg.norm(K0))
     if norm == 0.0:
         raise ValueError("K0: the initial kernel is zero, its relative change is undefined")
@@ -165,7 +166,7 @@ def train(
             f"loss: expected a loss function with .gradient (landscapelab.loss_function), "
             f"got {type(loss).__name__}"
         )
-    w = np.array(as_float_array(w0, "w0", ndim=1), dtype=np.float64, copy=True)
+    w = np.array(_array(w0, "w0", ndim=1), dtype=np.float64, copy=True)
     start = w.copy()
     eta = positive_number(eta, "eta")
     max_steps = positive_int(max_steps, "max_steps")

@@ -29,7 +29,6 @@ import numpy as np
 from .. import fits
 from .. import activations
 from .._validate import (
-    as_float_array,
     boolean,
     choice,
     function,
@@ -41,6 +40,7 @@ from .._validate import (
 from ..curvature import ConvergenceWarning, eigenvalues, hessian_operator, model_hessian_operator
 from ..nets import MLP
 from ..sweeps import Table, sweep
+from ._args import array as _array
 
 __all__ = [
     "hessian_norm",
@@ -57,7 +57,7 @@ def _operator(model, w, X):
     if isinstance(model, MLP):
         if X is None:
             raise TypeError("X: an MLP model needs its input X (shape (1, d_in))")
-        X = as_float_array(X, "X", ndim=2)
+        X = _array(X, "X", ndim=2)
         if X.shape[0] != 1 or model.d_out != 1:
             raise ValueError(
                 f"X: the model Hessian is that of one scalar output; expected one input row and "
@@ -121,9 +121,9 @@ def gradient_norm(model, w, X=None) -> float:
     -------
     float
     """
-    w = np.asarray(as_float_array(w, "w", ndim=1), dtype=np.float64)
+    w = np.asarray(_array(w, "w", ndim=1), dtype=np.float64)
     if isinstance(model, MLP):
-        X = as_float_array(X, "X", ndim=2)
+        X = _array(X, "X", ndim=2)
         if X.shape[0] != 1 or model.d_out != 1:
             raise ValueError("X: expected one input row and a network with one output")
         model.check_params(w)
@@ -162,7 +162,7 @@ def layer_sensitivities(net, w, x) -> list[np.ndarray]:
         raise TypeError(f"net: expected a landscapelab.MLP, got {type(net).__name__}")
     if net.d_out != 1 or net.output_activation is not None or net.depth < 1:
         raise ValueError(f"net: expected one linear output and at least one hidden layer, got {net!r}")
-    x = np.asarray(as_float_array(x, "x", shape=(net.d_in,)), dtype=np.float64)
+    x = np.asarray(_array(x, "x", shape=(net.d_in,)), dtype=np.float64)
     layers = net.unflatten(w)
     acts = _hidden_activations(net)
     zs, h = [], x
@@ -215,15 +215,20 @@ def width_sweep(
     if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__"):
         raise TypeError(f"seeds: expected an iterable of integer seeds, got {seeds!r:.60}")
     grid = {"width": widths, **{name: [value] for name, value in fixed.items()}}
-    return sweep(
-        measure,
-        grid,
-        seeds=seeds,
-        cache=cache,
-        executor=executor,
-        progress=progress,
-        desc=getattr(measure, "__name__", "width sweep"),
-    )
+    try:
+        return sweep(
+            measure,
+            grid,
+            seeds=seeds,
+            cache=cache,
+            executor=executor,
+            progress=progress,
+            desc=getattr(measure, "__name__", "width sweep"),
+        )
+    except RuntimeError as err:   # a fixed argument that measure refuses: report measure's own error
+        if isinstance(err.__cause__, (TypeError, ValueError)):
+            raise err.__cause__ from None
+        raise
 
 
 def width_law(
