@@ -9,10 +9,9 @@ lines) are the points of ``D_c`` with ``M^{l+1} = t M``. A training run is near 
 * :func:`regression_data`: the book's small regression problem (inputs uniform in ``[-2, 2]^2``, targets
   ``sin(1.5 x_1) x_2``).
 * :func:`training_norms`: gradient descent (optionally clipped) on a depth-2 tanh network for this problem,
-with
-  the loss at every step and, at ``records + 1`` checkpoints, the gradient norm, the operator norm of the
-  Hessian (block Lanczos on exact Hessian-vector products), the distance to ``D_0`` and the norm of the last
-  layer. A module-level function of plain arguments, so that :func:`landscapelab.sweep` can cache it.
+  with the loss at every step and, at ``records + 1`` checkpoints, the gradient norm, the operator norm of
+  the Hessian (block Lanczos on exact Hessian-vector products), the distance to ``D_0`` and the norm of the
+  last layer. A module-level function of plain arguments, so that :func:`landscapelab.sweep` can cache it.
 * :func:`training_problem`: the network, data and :class:`~landscapelab.smoothness.Ray` of that problem.
 """
 
