@@ -532,7 +532,8 @@ def section_scaling(info):
 #: The chapters' demo modules, each with the chapter it belongs to.
 DEMO_MODULES = (("preliminaries", "landscapelab.demos.preliminaries"), ("smoothness", "landscapelab.smoothness.demos"),
                 ("convexity", "landscapelab.convexity.demos"), ("wide_layers", "landscapelab.wide.demos"),
-                ("loss_topology", "landscapelab.wide.demos_topology"))
+                ("loss_topology", "landscapelab.wide.demos_topology"), ("linearity", "landscapelab.linearity.demos"),
+                ("decision_regions", "landscapelab.wide.demos_decision"), ("rsc", "landscapelab.rsc.demos"))
 
 
 #: The demos the book's subset times (quick to build; the quick and full suites time every demo).
