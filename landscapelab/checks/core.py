@@ -97,3 +97,22 @@ def flatten_round_trip() -> Result:
         ok &= all(M.shape == (o, i) and (b is None) != bias
                   for (M, b), i, o in zip(layers, widths[:-1], widths[1:]))
     return Result("round trip exact" if ok else "mismatch", "exact", bool(ok))
+
+
+@claim("core", "Ritz values after a few Lanczos steps interlace the autograd Hessian's spectrum, each within its "
+               "residual of an eigenvalue")
+def ritz_values_bracket_the_spectrum() -> Result:
+    from ..curvature.krylov import lanczos
+
+    net, f, w = small_problem(widths=(4, 16, 16, 3), n=20)
+    H = _autograd_hessian(f, w)
+    exact = np.linalg.eigvalsh(H)[::-1]                              # lambda_1 >= ... >= lambda_P
+    theta, Y = lanczos(lambda V: V @ H, net.n_params, k=3, tol=0, max_vectors=9, return_vectors=True)
+    m = theta.n_vectors
+    interlaced = all(exact[net.n_params - m + j] - 1e-9 <= theta[j] <= exact[j] + 1e-9 for j in range(3))
+    residuals = np.linalg.norm(H @ Y - Y * np.asarray(theta), axis=0)        # from the dense matrix, not Lanczos
+    gaps = np.array([np.abs(exact - t).min() for t in theta])
+    ok = interlaced and bool(np.all(gaps <= residuals * (1 + 1e-9)))
+    return Result(f"m = {m}: top Ritz {float(theta[0]):.4g} <= lambda_1 {exact[0]:.4g}; "
+                  f"max gap / residual {float(np.max(gaps / residuals)):.2f}",
+                  "interlacing and gap <= residual", ok)
