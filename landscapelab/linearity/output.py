@@ -31,6 +31,7 @@ from ._args import array as _array
 
 __all__ = [
     "SWISH_BETA",
+    "two_layer_output_hessian_norm",
     "swish",
     "shifted_softplus",
     "OUTPUTS",
