@@ -31,6 +31,7 @@ from ._args import array as _array
 
 __all__ = [
     "SWISH_BETA",
+    "two_layer_output_hessian_norm",
     "swish",
     "shifted_softplus",
     "OUTPUTS",
@@ -309,6 +310,8 @@ def _rank_one_extremes(d, z, rho) -> tuple[float, float]:
 
     def root(lo, hi):
         a, b = lo + 1e-15 * scale, hi
+        if not a < hi:                        # the bracket is narrower than the precision asked for
+            return 0.5 * (lo + hi)
         while secular(a) > 0 and a < hi:      # the pole at lo: step in until the function is negative
             closer = lo + (a - lo) * 0.5
             if not lo < closer < a:           # no float between the pole and a: the root is at the pole
