@@ -236,13 +236,15 @@ class LiftExample:
         Parameters
         ----------
         x : array_like
-            Inputs (any shape; flattened).
+            Inputs (any shape; flattened; at least one).
 
         Returns
         -------
         ndarray, shape (n, 2)
         """
         x = as_float_array(x, "x").reshape(-1, 1)
+        if len(x) == 0:
+            raise ValueError("x: expected at least one input, got an empty array")
         return (x @ self.M.T + self.b) ** 3
 
     @staticmethod

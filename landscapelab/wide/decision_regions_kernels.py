@@ -171,6 +171,8 @@ def _adam_numpy(X, Y, w0, n1, slope, steps, lr, w):
 def _arrays(X, Y, w, n1, slope, w_name="w"):
     """Checked, contiguous float64 copies (the kernels index ``w`` by the layout, so its length must match)."""
     X = as_float_array(X, "X", ndim=2)
+    if X.size == 0:
+        raise ValueError(f"X: expected at least one sample with at least one input, got shape {X.shape}")
     Y = as_float_array(Y, "Y", shape=(X.shape[0], None))
     n1 = positive_int(n1, "n1")
     if isinstance(slope, (bool, str, bytes)) or not isinstance(slope, numbers.Real) or not np.isfinite(slope):

@@ -183,7 +183,7 @@ def margins(net: MLP, w, X, cls: int) -> np.ndarray:
     ndarray, shape (n,)
     """
     cls = _check_class(net, cls)
-    out = np.asarray(net(w, as_float_array(X, "X", shape=(None, net.d_in))))
+    out = np.asarray(net(w, _rows(X, "X", net.d_in)))
     if out.shape[1] == 1:
         raise ValueError("net: decision regions need at least two outputs")
     others = np.delete(out, cls, axis=1)
@@ -207,10 +207,18 @@ def predict(net: MLP, w, X) -> np.ndarray:
     ndarray of int, shape (n,)
     """
     _check_net(net)
-    out = np.asarray(net(w, as_float_array(X, "X", shape=(None, net.d_in))))
+    out = np.asarray(net(w, _rows(X, "X", net.d_in)))
     top = out.argmax(axis=1)
     ordered = np.sort(out, axis=1)
     return np.where(ordered[:, -1] > ordered[:, -2], top, -1)
+
+
+def _rows(X, name: str, d: int) -> np.ndarray:
+    """``X`` as a non-empty float64 array of shape (n, d), errors naming ``name``."""
+    X = as_float_array(X, name, shape=(None, d))
+    if len(X) == 0:
+        raise ValueError(f"{name}: expected at least one point (row), got shape {X.shape}")
+    return X
 
 
 def _check_net(net) -> MLP:

@@ -33,8 +33,8 @@ import numpy as np
 
 from .._validate import as_float_array, positive_int, positive_number
 from ..nets import MLP
-from .decision_regions_nets import (_check_class, _check_net, inverse_activation, layers, margins, negative_slope,
-                                    theorem_conditions)
+from .decision_regions_nets import (_check_class, _check_net, _rows, inverse_activation, layers, margins,
+                                    negative_slope, theorem_conditions)
 
 __all__ = ["CertificatePath", "certificate_path", "PathCheck", "check_path", "polyline_margin", "densify"]
 
@@ -159,6 +159,8 @@ def certificate_path(net: MLP, w, xa, xb, resolution: float | None = None, max_p
     CertificatePath
     """
     _check_net(net)
+    if not isinstance(check, (bool, np.bool_)):
+        raise TypeError(f"check: expected True or False, got {check!r} ({type(check).__name__})")
     xa = as_float_array(xa, "xa", shape=(net.d_in,))
     xb = as_float_array(xb, "xb", shape=(net.d_in,))
     mats = layers(net, w)
@@ -232,6 +234,8 @@ def densify(points, resolution: float) -> np.ndarray:
     ndarray, shape (n, d)
     """
     P = as_float_array(points, "points", ndim=2)
+    if P.size == 0:
+        raise ValueError(f"points: expected at least one vertex, got shape {P.shape}")
     resolution = positive_number(resolution, "resolution")
     pieces = [P[:1]]
     for p, q in zip(P[:-1], P[1:]):
@@ -293,7 +297,7 @@ def check_path(net: MLP, w, points, cls: int, resolution: float | None = None) -
         ``resolution`` is the largest distance between consecutive evaluated points.
     """
     cls = _check_class(net, cls)
-    P = as_float_array(points, "points", shape=(None, net.d_in))
+    P = _rows(points, "points", net.d_in)
     if resolution is not None:
         P = densify(P, resolution)
     m = margins(net, w, P, cls)
@@ -319,7 +323,7 @@ def polyline_margin(net: MLP, w, points, cls: int) -> float:
     w : array_like
         Flat parameter vector.
     points : array_like, shape (m, d)
-        Vertices of the polygon.
+        Vertices of the polygon (``m >= 1``).
     cls : int
         The class whose margin is minimised.
 
@@ -333,7 +337,9 @@ def polyline_margin(net: MLP, w, points, cls: int) -> float:
     if slope is None:
         raise ValueError("net: polyline_margin needs a piecewise-linear activation, got "
                          f"{net.activation.name!r}")
-    P = as_float_array(points, "points", shape=(None, net.d_in))
+    P = _rows(points, "points", net.d_in)
+    if len(P) == 1:                                  # a one-point polygon: the margin at that point
+        P = np.vstack([P, P])
     mats = layers(net, w)
     worst = math.inf
     for p, q in zip(P[:-1], P[1:]):

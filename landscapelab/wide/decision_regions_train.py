@@ -140,6 +140,8 @@ def train_classifier(net: MLP, X, y, seed: int = 0, steps: int = 3000, lr: float
     if not isinstance(net, MLP):
         raise TypeError(f"net: expected a landscapelab.MLP, got {type(net).__name__}")
     X = as_float_array(X, "X", shape=(None, net.d_in))
+    if len(X) == 0:
+        raise ValueError(f"X: expected at least one sample, got shape {X.shape}")
     labels = as_float_array(y, "y", shape=(len(X),))
     if not (np.all(labels == np.round(labels)) and labels.min() >= 0 and labels.max() < net.d_out):
         raise ValueError(f"y: expected class indices in 0..{net.d_out - 1}")

@@ -24,10 +24,15 @@ from matplotlib.colors import ListedColormap
 from matplotlib.patches import Polygon, Rectangle
 
 from .. import plotting
+from .._validate import number_sequence, positive_int, positive_number, real
 from ..demos import Demo
 from ..nets import MLP
 from ..sweeps import sweep
 from . import decision_regions as dr
+
+__all__ = ["trained_nets", "explorer", "gallery_data", "gallery", "certificate_figure", "examples_figure",
+           "bridge_data", "bridge_figure", "window_figure", "random_net_counts", "REGION_CMAP", "POINT_COLOURS",
+           "WIDTHS", "DATASETS", "SEED"]
 
 #: Region colours: ties (-1), class 0 (blue), class 1 (red), class 2.
 REGION_CMAP = ListedColormap(["0.8", "#b9d3f0", "#f4c2bd", "#cfe8c4"])
@@ -318,6 +323,7 @@ def bridge_data(eps_values=(0.3, 0.1, 0.03, 0.01, 0.003, 0.001)):
     list of tuple
         ``(eps, bound, crossing height, exact components)``.
     """
+    eps_values = number_sequence(eps_values, "eps_values", low=0.0, strict=True)
     rows = []
     for eps in eps_values:
         ex = dr.bridge_example(eps)
@@ -369,9 +375,11 @@ def window_figure(item: dict | None = None, extents=(3.0, 30.0, 300.0)):
     -------
     matplotlib.figure.Figure
     """
+    extents = number_sequence(extents, "extents", low=0.0, strict=True)
     item = item or trained_nets()["strips (5.4)", 10]
     net, w = item["net"], item["w"]
     fig, axes = plotting.figure(len(extents), width=7.1 / len(extents), height=2.6)
+    axes = np.atleast_1d(axes)                       # one extent: a single Axes
     for ax, r in zip(axes, extents):
         _draw_regions(ax, net, w, _square(r), 201)
         if item["path"] is not None:
@@ -408,6 +416,13 @@ def random_net_counts(widths: tuple, seed: int, n_nets: int = 30, alpha: float =
         ``nets``, ``empty`` (blue region empty), ``disconnected`` (two or more components), ``bounded`` (some
         component bounded).
     """
+    widths = number_sequence(widths, "widths", integer=True, low=1, min_size=2)
+    if widths[0] != 2 or widths[-1] < 2:
+        raise ValueError(f"widths: expected (2, n_1, ..., m) with m >= 2 outputs, got {tuple(widths)}")
+    n_nets = positive_int(n_nets, "n_nets")
+    if not 0.0 <= real(alpha, "alpha") <= 1.0:
+        raise ValueError(f"alpha: expected a leaky-ReLU slope in [0, 1], got {alpha!r}")
+    scale = positive_number(scale, "scale")
     rng = np.random.default_rng(seed)
     net = MLP(list(widths), activation=dr.leaky_relu(alpha))
     empty = disconnected = bounded = 0

@@ -152,3 +152,29 @@ def test_wrong_arguments_are_refused_by_name(name):
         if problem:
             found.append(f"{arg} ({kind}): {problem:.200}")
     assert found == []
+
+
+@pytest.mark.parametrize("call", [
+    lambda: dr.margins(NET, W, np.zeros((0, 2)), 0),
+    lambda: dr.predict(NET, W, np.zeros((0, 2))),
+    lambda: dr.polyline_margin(NET, W, np.zeros((0, 2)), 0),
+    lambda: dr.check_path(NET, W, np.zeros((0, 2)), 0),
+    lambda: dr.densify(np.zeros((0, 2)), 0.1),
+])
+def test_an_empty_set_of_points_is_refused_by_name(call):
+    with pytest.raises(ValueError, match="X|points"):
+        call()
+
+
+def test_the_margin_along_a_one_point_polygon_is_the_margin_at_the_point():
+    # before, the loop over edges found none and returned +inf ("the polygon lies in C_cls") for any point
+    for x in (A, LEFT, np.array([0.2, 0.0])):
+        expected = dr.margins(EX.net, EX.w, x[None], 0)[0]
+        assert dr.polyline_margin(EX.net, EX.w, x[None], 0) == pytest.approx(expected, rel=1e-15, abs=1e-15)
+
+
+def test_an_empty_sample_is_blamed_on_X_not_on_the_labels():
+    with pytest.raises(ValueError, match="^X:"):
+        kernels.gradient(np.zeros((0, 2)), Y, W, 2, 0.1)
+    with pytest.raises(ValueError, match="^X:"):
+        dr.train_classifier(NET, np.zeros((0, 2)), np.array([0, 1, 0]), steps=1)
