@@ -153,6 +153,13 @@ def _real(value, name) -> float:
     return float(as_float_array(value, name, ndim=0))
 
 
+def _targets(value) -> np.ndarray:
+    y = as_float_array(value, "y", ndim=1)
+    if y.size == 0:
+        raise ValueError("y: expected at least one target, got an empty array")
+    return y
+
+
 def _kappa(value) -> float:
     kappa = float(as_float_array(value, "kappa", ndim=0))
     if not 0 < kappa <= 1:
@@ -325,7 +332,7 @@ def loss_bound(y, a: float, b: float, depth: int, phi0: float) -> float:
     -------
     float
     """
-    y = as_float_array(y, "y", ndim=1)
+    y = _targets(y)
     a, b, phi0 = _nonneg(a, "a"), _nonneg(b, "b"), _real(phi0, "phi0")
     return float(2.0 * np.mean(y**2) + 2.0 * (1.0 + a) ** 2 * g(b, depth, phi0) ** 2)
 
@@ -448,7 +455,7 @@ class Bounds:
         for name in ("sigma1", "rho", "rho1", "rho2"):
             object.__setattr__(self, name, _nonneg(getattr(self, name), name))
         choice(self.form, "form", ("remark-4.3", "theorem-4.2"))
-        object.__setattr__(self, "y", tuple(np.asarray(as_float_array(self.y, "y", ndim=1)).tolist()))
+        object.__setattr__(self, "y", tuple(_targets(self.y).tolist()))
         object.__setattr__(self, "act", activation_constants(self.activation))
 
     @property

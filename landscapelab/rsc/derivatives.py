@@ -29,7 +29,7 @@ from ..curvature import (
     tangent_kernel_operator,
 )
 from .._validate import as_float_array
-from .model import check_network, split
+from .model import _inputs, check_network, split
 
 __all__ = [
     "model_hessian_norm",
@@ -160,7 +160,7 @@ def average_gradient(net, w, X) -> np.ndarray:
     ndarray (P,)
     """
     net = check_network(net)
-    X = net.check_inputs(X)
+    X = _inputs(net, X)
     return jacobian_transpose_operator(net, w, X).rows(np.full(X.shape[0], 1.0 / X.shape[0]))
 
 
@@ -205,7 +205,7 @@ def residuals(net, w, X, y) -> np.ndarray:
     ndarray (n,)
     """
     net = check_network(net)
-    X = net.check_inputs(X)
+    X = _inputs(net, X)
     y = as_float_array(y, "y", shape=(X.shape[0],))
     return np.asarray(net(w, X))[:, 0] - y
 

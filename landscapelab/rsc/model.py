@@ -187,6 +187,14 @@ def init_params(
     return w
 
 
+def _inputs(net, X, name: str = "X") -> np.ndarray:
+    """``net.check_inputs`` that also refuses an empty data set (the loss and ``gbar`` average over it)."""
+    X = net.check_inputs(X, name)
+    if X.shape[0] == 0:
+        raise ValueError(f"{name}: expected at least one input, got shape {X.shape}")
+    return X
+
+
 def normalise_inputs(X) -> np.ndarray:
     """Rescale every row to Euclidean norm ``sqrt(d)`` (Assumption 2).
 
@@ -200,6 +208,8 @@ def normalise_inputs(X) -> np.ndarray:
     ndarray (n, d)
     """
     X = as_float_array(X, "X", ndim=2)
+    if X.size == 0:
+        raise ValueError(f"X: expected at least one non-empty row, got shape {X.shape}")
     norms = np.linalg.norm(X, axis=1, keepdims=True)
     if np.any(norms == 0):
         raise ValueError("X: a zero row cannot be normalised to norm sqrt(d)")
@@ -253,7 +263,7 @@ def loss(net, X, y) -> LossFunction:
         With exact ``value``, ``gradient``, ``hvp`` and ``gnvp``.
     """
     net = check_network(net)
-    X = net.check_inputs(X)
+    X = _inputs(net, X)
     y = as_float_array(y, "y", shape=(X.shape[0],))
     return loss_function(net, X, y[:, None], loss="square", scale=1.0 / X.shape[0])
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.optimize import minimize_scalar
 
-from .._validate import as_float_array, positive_int, positive_number
+from .._validate import as_float_array, boolean, positive_int, positive_number
 from ..curvature import eigenvalues, hessian_operator, tangent_kernel_operator
 from ..curvature import ConvergenceWarning
 from .cone import ConeCurvature
@@ -228,6 +228,7 @@ def step_analysis(
     lr = positive_number(lr, "lr")
     rho2_factors = _positive_list(rho2_factors, "rho2_factors")
     steps = positive_int(steps, "steps")
+    full = boolean(full, "full")
     L0 = f.value(w)
     grad = f.gradient(w)
     gbar = average_gradient(net, w, X)

@@ -1,4 +1,6 @@
-"""The chapter's demos and figures draw from the cached sweeps (slow when the cache is cold)."""
+"""The chapter's demos and figures draw from the cached sweeps (slow when the cache is cold); their one argument,
+a sweep table, is refused by name when it is anything else (the bad-input harness, tests/core/test_bad_input_all.py,
+cannot call them: a valid call needs a sweep)."""
 
 import numpy as np
 import pytest
@@ -7,6 +9,19 @@ from landscapelab import rsc
 from landscapelab.demos import Demo
 from landscapelab.rsc import demos
 from landscapelab.rsc import experiments as ex
+from landscapelab.sweeps import Table
+
+DEMOS = ("cone_demo", "rate_demo", "kappa_figure", "width_figure", "depth_figure", "gbar_figure",
+         "training_figure")
+
+
+@pytest.mark.parametrize("name", DEMOS)
+def test_demos_refuse_a_table_that_is_not_one(name):
+    for wrong in (3, "a table", [{"m": 1}]):
+        with pytest.raises(TypeError, match="table"):
+            getattr(demos, name)(wrong)
+    with pytest.raises(ValueError, match="table"):
+        getattr(demos, name)(Table([]))
 
 
 @pytest.mark.slow
