@@ -131,6 +131,30 @@ def jacobi() -> Result:
                   "relative error <= 1e-6", worst <= 1e-6)
 
 
+
+@claim("convexity", "Lemma 6: d2/dt2 l(W + tX) from A_i, X_i, M_i = X^T (Hess l) X of autograd")
+def lemma6() -> Result:
+    rng = np.random.default_rng(13)
+    worst, count = 0.0, 0
+    for dims, seed in (((2, 3, 3, 1), 4), ((3, 4, 1), 5), ((2, 3, 2, 2, 1), 6)):
+        t = cv.teacher(dims, 6, 3.0, seed=seed)
+        grad = autograd.grad(_own_loss)
+        hvp = autograd.grad(lambda w, v: grad(w, t.X, t.F, t.dims) @ v)      # Hessian-vector product
+        for _ in range(4):
+            w = t.w + 0.01 * rng.standard_normal(t.w.size)
+            while _own_outputs(w, t.X, t.dims).min() <= 0:          # Lemma 6 needs y_i != 0
+                w = t.w + 0.01 * rng.standard_normal(t.w.size)
+            v = rng.standard_normal(t.w.size)
+            d1, d2 = cv.lemma6_derivatives(w, t.X, t.F, t.dims, v)
+            g1 = float(grad(w, t.X, t.F, t.dims) @ v)
+            g2 = float(v @ np.asarray(hvp(w, v)))
+            worst = max(worst, abs(d1 - g1) / abs(g1), abs(d2 - g2) / abs(g2))
+            count += 1
+    ok = bool(worst <= 1e-9)
+    return Result(f"{count} directions agree to 1e-9" if ok else f"rel. error {worst:.1e}",
+                  "relative error <= 1e-9", ok)
+
+
 @claim("convexity", "Erratum E13: masked minors give Hess y; unmasked ones do not")
 def masked_hessian() -> Result:
     rng = np.random.default_rng(5)
@@ -296,6 +320,28 @@ def e12_radial() -> Result:
     bound_ok = all(r >= cv.e12_lower_bound(w, t.F, t.dims, t.beta, LAM) > 0 for r, w in zip(radial, pts))
     return Result(f"min <grad, W>/(2 lambda ||W||^2) = {min(ratios):.3f} over {len(pts)} points",
                   "> 1 - (H+1)(beta-1)^H/(4M) > 0", bound_ok and min(ratios) > 0)
+
+
+@claim("convexity", "Theorem 2 is vacuous: Hess l_lambda > 0 on U, and the critical points Newton reaches "
+                    "from U lie outside U (autograd)")
+def theorem2() -> Result:
+    t = cv.teacher((2, 4, 1), 12, 3.0, seed=0)
+    pts, _ = cv.sample_U(t, LAM, THETA, n=60, seed=14)
+    grad, hess = autograd.grad(_own_loss), autograd.hessian(_own_loss)
+    thr = cv.threshold(t.F, t.beta, t.H, LAM, THETA)
+    on_U, gmax, ratio, zeros = np.inf, 0.0, np.inf, []
+    for w0 in pts[:3]:
+        on_U = min(on_U, float(np.linalg.eigvalsh(np.asarray(hess(w0, t.X, t.F, t.dims, LAM)))[0]))
+        w, _, _ = cv.minimize(w0, t.X, t.F, t.dims, LAM)
+        gmax = max(gmax, float(np.linalg.norm(grad(w, t.X, t.F, t.dims, LAM))))
+        evals = np.linalg.eigvalsh(np.asarray(hess(w, t.X, t.F, t.dims, LAM)))
+        zeros.append(int(np.sum(np.abs(evals) <= 1e-9)))
+        sqrt_loss = float(np.sqrt(np.mean((_own_outputs(w, t.X, t.dims) - t.F) ** 2)))
+        ratio = min(ratio, sqrt_loss / thr)
+    ok = len(pts) >= 3 and on_U >= LAM + THETA and gmax <= 1e-10 and ratio > 1
+    return Result(f"on U: lambda_min >= {on_U:.3f}; 3 critical points: sqrt(l)/threshold >= {ratio:.0f}, "
+                  f"zero eigenvalues {', '.join(map(str, zeros))}",
+                  f">= lambda + theta = {LAM + THETA:g}; > 1 (outside U)", bool(ok))
 
 
 @claim("convexity", "Minimisers of l_lambda satisfy Euler's identity and lie far outside U")

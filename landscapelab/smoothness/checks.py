@@ -17,6 +17,7 @@ import math
 from fractions import Fraction
 
 import autograd
+import autograd.numpy as anp
 import numpy as np
 from scipy.optimize import brentq
 
@@ -137,6 +138,38 @@ def jacobian_on_ray() -> Result:
     ok = output == 0.0 and worst <= 1e-12
     return Result(f"max |f| = {output:g}, Jacobian rel. error {_small(worst)}",
                   "f == 0 exactly, error <= 1e-12", ok)
+
+
+
+@claim("smoothness", "Lemma 11: the second derivatives of each output f_j on the ray are exactly the four "
+                     "listed kinds (T2, T4, T5 at x = (1, 1); autograd)")
+def lemma11_second_derivatives() -> Result:
+    derivs = {"tanh": (1.0, 0.0), "gelu": (0.5, math.sqrt(2.0 / math.pi))}     # sigma'(0), sigma''(0) by hand
+    worst, count = 0.0, 0
+    for name, t in (("T2", 2.3), ("T4", -1.7), ("T5", 4.1)):
+        case = sm.example(name)
+        net, r = case.net, case.ray()
+        d1, d2 = derivs[net.activation.name]
+        idx, l, w = sm.parameter_index(net), net.depth, r.point(t)
+        for x in np.asarray(case.X)[-1:]:                                  # the input (1, 1)
+            for j in range(net.d_out):
+                H = np.asarray(autograd.hessian(lambda v: net(v, x[None, :])[0, j])(w))
+                E = np.zeros_like(H)
+
+                def put(p, q, value):
+                    E[p, q] = E[q, p] = value
+
+                for a in range(net.widths[l]):
+                    put(idx[f"M{l + 1}"][j, a], idx[f"b{l}"][a], d1)
+                    put(idx[f"b{l}"][a], idx[f"b{l}"][a], t * d2 * r.M[j, a])
+                    for q in range(net.widths[l - 1]):
+                        put(idx[f"M{l}"][a, q], idx[f"b{l - 1}"][q], t * d1**2 * r.M[j, a])
+                        if l == 2:
+                            for e in range(net.widths[0]):
+                                put(idx["M2"][a, q], idx["M1"][q, e], t * d1**2 * r.M[j, a] * x[e])
+                worst = max(worst, _rel(H, E))
+                count += 1
+    return Result(f"max rel. error {_small(worst)} over {count} outputs", "<= 1e-12", worst <= 1e-12)
 
 
 @claim("smoothness", "Closed-form gradient and Hessian on the ray equal autograd at three t for T1, T6, T9, "
@@ -374,6 +407,71 @@ def frontier_is_exact() -> Result:
             scale = float(np.max(h + a + b * g))
             worst = max(worst, abs(float(residual)) / (np.finfo(float).eps * scale))
     return Result(f"largest |residual| / (eps * scale) = {worst:.1f}", "<= 8 (a few roundings)", worst <= 8.0)
+
+
+
+@claim("smoothness", "Absorbed bias: on the line with b^{l+1} = -t sigma(c) M 1 the output is 0 and "
+                     "d2L/(db^l_1)^2 has t^2 term 2 n d sigma'(c)^2 (sigmoid, softplus, elu; autograd)")
+def absorbed_bias() -> Result:
+    base = sm.example("T2")
+    n, d = base.Y.shape
+    # sigma'(c) derived by hand: sigmoid'(0) = 1/4, softplus'(0) = sigmoid(0) = 1/2, elu'(1/2) = 1
+    cases = (("sigmoid", 0.0, 0.25), ("softplus", 0.0, 0.5), ("elu", 0.5, 1.0))
+    text, output, cubic, ok = [], 0.0, 0.0, True
+    for act, c, slope in cases:
+        net = MLP([2, 3, 3, 2], activation=act)
+        r = sm.Ray(net, base.X, base.Y, c=c, absorb=True)
+        f = r.loss_function()
+        i = sm.parameter_index(net)[f"b{net.depth}"][0]
+        hess, grad = autograd.hessian(f.__call__), autograd.grad(f.__call__)
+        entry = [float(np.asarray(hess(r.point(t)))[i, i]) for t in (1.0, 2.0, 3.0)]
+        output = max(output, max(float(np.abs(net(r.point(t), base.X)).max()) for t in (1.0, 50.0)))
+        # the entry is a t^2 + b t exactly: a from t = 1, 2, then the value at t = 3 must fit
+        a = (entry[1] - 2.0 * entry[0]) / 2.0
+        b = entry[0] - a
+        g2 = [float(np.sum(np.asarray(grad(r.point(t))) ** 2)) for t in (0.0, 1.0, 2.0, 3.0)]
+        third = abs(g2[3] - 3 * g2[2] + 3 * g2[1] - g2[0]) / max(g2)        # ||grad L||^2 is quadratic
+        cubic = max(cubic, third, abs(9 * a + 3 * b - entry[2]) / abs(entry[2]))
+        want = 2 * n * d * slope**2
+        ok &= abs(a - want) <= 1e-10 * want
+        text.append(f"{act} {a:.6f}")
+    ok = ok and output <= 1e-12 and cubic <= 1e-10
+    expected = ", ".join(f"{act} {2 * n * d * s**2:.6f}" for act, _, s in cases)
+    return Result(f"max |f| = {output:.1g}; t^2 terms {', '.join(text)}; misfit {_small(cubic, 1e-10)}",
+                  f"0; {expected}; <= 1e-10", bool(ok))
+
+
+@claim("smoothness", "Descent lemma and safe step on L = sum_j cosh(a_j^T w) in R^4, (L0, L1) = "
+                     "(||A||^2, ||A||^2 / s_min(A)): bounds hold at 200 points (autograd)")
+def descent_lemma_autograd() -> Result:
+    rng = np.random.default_rng(3)
+    A = rng.standard_normal((3, 4))
+    s = np.linalg.svd(A, compute_uv=False)
+    L0, L1 = s[0] ** 2, s[0] ** 2 / s[-1]      # ||H|| <= ||A||^2 max cosh <= L0 + L1 ||A^T sinh(Aw)||
+
+    def loss(w):
+        return anp.sum(anp.cosh(anp.dot(A, w)))
+
+    grad, hess = autograd.grad(loss), autograd.hessian(loss)
+    smooth = lemma = step = math.inf
+    for scale in (0.1, 1.0, 3.0, 6.0):
+        for _ in range(50):
+            w = scale * rng.standard_normal(4)
+            g = np.asarray(grad(w))
+            u = float(np.linalg.norm(g))
+            K = L0 + L1 * u
+            smooth = min(smooth, K - float(np.abs(np.linalg.eigvalsh(np.asarray(hess(w)))).max()))
+            d = rng.standard_normal(4)
+            d *= rng.uniform(0.0, 1.0 / L1) / np.linalg.norm(d)
+            a = L1 * float(np.linalg.norm(d))
+            bound = K * float(d @ d) * (math.expm1(a) - a) / a**2           # the lemma, written out
+            lemma = min(lemma, (bound - (loss(w + d) - loss(w) - g @ d)) / bound)
+            drop = loss(w) - loss(w - sm.safe_step(u, L0, L1) * g)
+            if u > 1e-6:
+                step = min(step, drop / ((3 - math.e) * u * u / K))
+    ok = smooth >= 0 and lemma >= 0 and step >= 1
+    return Result(f"min (L0 + L1 |g| - ||H||) = {smooth:.3f}, min lemma slack {lemma:.3f}, "
+                  f"min drop / (3 - e) |g|^2 / K = {step:.3f}", ">= 0, >= 0, >= 1", bool(ok))
 
 
 @claim("smoothness", "Descent lemma: on cosh (L0 = L1 = 1) the safe step 1/(1 + |g|) lowers the loss by at "
