@@ -10,6 +10,7 @@ by the core :class:`landscapelab.MLP`, singular values with SciPy's ``gesvd`` dr
 from __future__ import annotations
 
 import autograd
+import autograd.numpy as anp
 import numpy as np
 from scipy.linalg import svd as scipy_svd
 
@@ -184,6 +185,42 @@ def gradient_sandwich() -> Result:
     ok = inside == 200 and err < 1e-12
     return Result(f"{inside}/200 inside; median lower/||grad|| = 1e{np.median(np.log10(np.maximum(gaps, 1e-300))):.0f};"
                   f" backprop vs autograd {'< 1e-12' if err < 1e-12 else f'{err:.1e}'}", "200/200; < 1e-12", ok)
+
+
+def _critical_trial(n1: int):
+    """5-n1-10-3 sigmoid net, N = 30: autograd Jacobian J of vec F_L in vec U_2 (SVD by gesvd), a residual R
+    (random if n1 >= N, else a left singular vector of J with singular value 0) and targets Y = F_L - R."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((30, 5))
+    net = MLP([5, n1, 10, 3], activation="sigmoid")
+    w = net.init(seed=1)
+    layers = fe.thesis_layers(net, w)
+    (W1, b1), (U2, b2), (U3, b3) = layers
+    F1 = 1.0 / (1.0 + np.exp(-(X @ W1 + b1)))
+    out = lambda u: (1.0 / (1.0 + anp.exp(-(F1 @ u.reshape(U2.shape) + b2)))) @ U3 + b3
+    J = autograd.jacobian(out)(U2.ravel()).reshape(90, -1)
+    u, s, _ = scipy_svd(J, lapack_driver="gesvd")
+    R = rng.standard_normal((30, 3)) if n1 >= 30 else u[:, -1].reshape(30, 3)
+    Y = out(U2.ravel()) - R
+    bp = cr.backprop(layers, X, Y, "sigmoid")
+    auto = (J.T @ R.ravel()).reshape(U2.shape)
+    return {"rank_J": _rank_gesvd(J), "s_min": s[89] if len(s) >= 90 else 0.0, "R": np.linalg.norm(R),
+            "grad": np.linalg.norm(bp["grad_U"][1]), "err": np.abs(bp["grad_U"][1] - auto).max(),
+            "phi": cr.squared_loss(layers, X, Y, "sigmoid"), "phi_core": 0.5 * np.sum((net(w, X) - Y) ** 2),
+            "member": cr.in_S_k(layers, X, "sigmoid", 1)["member"], "rank_F1": _rank_gesvd(F1)}
+
+
+@claim("wide", "Theorem 2.4.10: in S_1, grad_{U_2} Phi = 0 only if Phi = 0 (5-n_1-10-3, N = 30)")
+def critical_iff_zero_loss() -> Result:
+    a, b = _critical_trial(40), _critical_trial(4)
+    ok = (a["member"] and a["rank_F1"] == 30 and a["rank_J"] == 90
+          and a["grad"] >= a["s_min"] * a["R"] * (1 - 1e-9) and not b["member"] and b["rank_J"] < 90
+          and b["grad"] < 1e-12 and abs(b["phi"] - 0.5) < 1e-12)
+    ok = ok and max(a["err"] / a["grad"], b["err"]) < 1e-12 and abs(a["phi"] - a["phi_core"]) < 1e-12 * a["phi"]
+    ok = ok and abs(b["phi"] - b["phi_core"]) < 1e-12
+    g = "< 1e-12" if b["grad"] < 1e-12 else f"{b['grad']:.0e}"
+    return Result(f"n_1 = 40: rank dF_L/dU_2 {a['rank_J']}, sigma_min {a['s_min']:.0e}; n_1 = 4 (not in S_1): "
+                  f"|grad| {g} at Phi = {b['phi']:.2f}", "90, > 0; < 1e-12 at Phi > 0", ok)
 
 
 @claim("wide", "Theorem 2.4.11: explicit zero-loss point in S_k (k = L-1, L-2, L-3; sigmoid, N = 30)")

@@ -126,6 +126,40 @@ def rank_repair() -> Result:
                   "<= 11 -> 20; < 1e-9", ok)
 
 
+@claim("loss_topology", "Lemma 3.4.15: moving layer 1 to a copy W' (n_1 = 2N = 40) keeps output and loss")
+def copy_layer_path() -> Result:
+    X, Y = regression_problem(20, 10, 1, seed=0)
+    net = MLP([10, 40, 1], activation=LEAKY)
+    Wt, bt = thesis_layers(net, net.init(seed=4))[0]
+    walker = pa.Walker(thesis_layers(net, net.init(seed=3)), steps=20)
+    pa.copy_layer(walker, X, LEAKY, Wt, bt, 1)
+    f = loss_function(net, X, Y, loss="square", scale=0.5)
+    flat = [net.flatten([(W.T, b) for W, b in p]) for p in walker.points]
+    out0 = net(flat[0], X)
+    drift = max(np.abs(net(w, X) - out0).max() for w in flat) / np.abs(out0).max()
+    losses = np.array([f(w) for w in flat])
+    (W1, b1), (V, c) = walker.layers
+    Z = X @ Wt + bt
+    end = np.maximum(0.2 * Z, Z) @ V + c             # the copied network written out, not through the library
+    end_err = max(np.abs(end - out0).max() / np.abs(out0).max(),
+                  abs(0.5 * np.sum((end - Y) ** 2) - losses[0]) / losses[0])
+    spread = (losses.max() - losses.min()) / losses[0]
+    narrow = MLP([10, 39, 1], activation=LEAKY)
+    try:
+        Wn, bn = thesis_layers(narrow, narrow.init(seed=4))[0]
+        pa.copy_layer(pa.Walker(thesis_layers(narrow, narrow.init(seed=3))), X, LEAKY, Wn, bn, 1)
+        refused = False
+    except ValueError:
+        refused = True
+    exact = np.array_equal(W1, Wt) and np.array_equal(b1, bt)
+    worst = max(drift, end_err, spread)
+    ok = exact and worst < 1e-12 and refused
+    drift_text = "< 1e-12" if worst < 1e-12 else f"{worst:.0e}"
+    return Result(f"W_1(1) {'= W' if exact else '!= W'}'; output, loss drift {drift_text}; "
+                  f"n_1 = 39 {'refused' if refused else 'run'}",
+                  "= W'; < 1e-12; refused", ok)
+
+
 @claim("loss_topology", "Theorem 3.4.16: path between two L-BFGS minima stays below the larger end loss")
 def path_between_minima() -> Result:
     X, Y = regression_problem(20, 10, 1, seed=0)
