@@ -308,7 +308,7 @@ def _rank_one_extremes(d, z, rho) -> tuple[float, float]:
     def secular(t):
         return 1.0 + rho * float(np.sum(z2 / (dl - t)))
 
-    def root(lo, hi):
+    def root(lo, hi, unbounded=False):
         a, b = lo + 1e-15 * scale, hi
         if not a < hi:                        # the bracket is narrower than the precision asked for
             return 0.5 * (lo + hi)
@@ -317,9 +317,16 @@ def _rank_one_extremes(d, z, rho) -> tuple[float, float]:
             if not lo < closer < a:           # no float between the pole and a: the root is at the pole
                 return a
             a = closer
+        if secular(a) >= 0:
+            return a
+        if unbounded:                         # rounding of hi - lo can leave the end below the root: widen it
+            while secular(b) <= 0:
+                b = lo + 2.0 * (b - lo)
+        elif secular(b) <= 0:
+            return b
         return brentq(secular, a, b, xtol=1e-15 * scale, rtol=1e-15, maxiter=500)
 
-    top = root(dl[-1], dl[-1] + rho * float(z2.sum()) * (1 + 1e-12) + 1e-300)
+    top = root(dl[-1], dl[-1] + rho * float(z2.sum()) * (1 + 1e-12) + 1e-300, unbounded=True)
     if dl.size == 1:
         bottom = top                          # one weighted direction: its only eigenvalue is the top root
     else:
