@@ -13,7 +13,7 @@ import numpy as np
 
 from ..losses import loss_function
 from ..nets import MLP
-from .._validate import as_float_array, positive_int, positive_number
+from .._validate import as_float_array, positive_int, positive_ints, positive_number
 from . import decision_regions_kernels as kernels
 from .decision_regions_nets import leaky_relu, negative_slope, predict
 
@@ -192,7 +192,10 @@ def trained_classifier(dataset: str, widths: tuple, seed: int, alpha: float = 0.
     alpha = positive_number(alpha, "alpha", allow_zero=True)
     if alpha > 1:
         raise ValueError(f"alpha: expected a leaky-ReLU slope in [0, 1], got {alpha!r}")
+    widths = positive_ints(widths, "widths")
+    if len(widths) < 2 or widths[0] != 2 or widths[-1] != 2:
+        raise ValueError(f"widths: expected (2, n_1, ..., 2) (two inputs, two classes), got {tuple(widths)}")
     X, y = DATASETS[dataset](n, 0)
-    net = MLP(list(widths), activation=leaky_relu(alpha))
+    net = MLP(widths, activation=leaky_relu(alpha))
     w = train_classifier(net, X, y, seed=seed, steps=steps)
     return {"w": w, "errors": int(np.sum(predict(net, w, X) != y))}

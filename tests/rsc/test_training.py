@@ -124,7 +124,10 @@ def test_figure1_setting_convergence_and_gbar(gd_table):
 def test_rsc_along_the_run(gd_table):
     row = [r for r in gd_table.rows if r["m"] == 128][0]
     full = [a for a in row["analyses"] if "r_norm" in a]
-    assert len(full) == 4
+    # the m = 128 run is chaotic in its last digits: it reaches loss 1e-3 after 375 or 465 steps depending on the
+    # BLAS's summation order, so the analysis at step 400 exists in one and not the other
+    reached = [s for s in rsc.experiments.GD_FULL if s <= row["step"][-1]]
+    assert len(reached) >= 3 and len(full) == len(reached)
     for a in full:
         assert a["alpha_plugin"] > 0
         # the loss Hessian's top eigenvalue is the Gauss-Newton one, 2 lambda_max(K) / n, within 5%
