@@ -160,6 +160,9 @@ class LossFunction:
         self.net = net
         self.loss = LOSSES[choice(loss, "loss", tuple(LOSSES))]
         self.X = net.check_inputs(X)
+        if self.X.shape[0] == 0:
+            raise ValueError(f"X: expected at least one sample, got shape {self.X.shape} (the loss of no data is not "
+                             "defined)")
         self.Y = self.loss.check_targets(Y, self.X.shape[0], net.d_out)
         if isinstance(scale, (bool, str, bytes)) or not isinstance(scale, (int, float, np.integer, np.floating)):
             raise TypeError(f"scale: expected a finite number, got {scale!r} ({type(scale).__name__})")

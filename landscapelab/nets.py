@@ -82,6 +82,8 @@ class MLP:
                  parametrization: str = "standard", output_activation=None):
         if isinstance(widths, (str, bytes)) or not isinstance(widths, (Sequence, np.ndarray)):
             raise TypeError(f"widths: expected a sequence of positive integers, got {type(widths).__name__}")
+        if isinstance(widths, np.ndarray) and widths.ndim != 1:
+            raise ValueError(f"widths: expected a 1-D sequence of positive integers, got shape {widths.shape}")
         if len(widths) < 2:
             raise ValueError(f"widths: expected at least [d_in, d_out] (2 entries), got {list(widths)}")
         self.widths = tuple(positive_int(c.item() if isinstance(c, np.generic) else c, f"widths[{i}]")

@@ -82,7 +82,7 @@ def random_problem(widths=(3, 8, 8, 2), activation="tanh", loss: str = "square",
     loss = choice(loss, "loss", ("square", "cross_entropy"))
     n = positive_int(n, "n")
     rng = np.random.default_rng(seed)
-    net = MLP(list(widths), activation=activation, **net_options)
+    net = MLP(widths, activation=activation, **net_options)
     X = rng.standard_normal((n, net.d_in))
     Y = rng.standard_normal((n, net.d_out)) if loss == "square" else rng.dirichlet(np.ones(net.d_out), n)
     w = net.init(seed=seed + 1)

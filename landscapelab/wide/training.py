@@ -103,7 +103,7 @@ def train_minimum(widths, X, Y, activation, seed: int = 0, maxiter: int = 5000):
         The parameters in the thesis's layout and the final loss.
     """
     X = as_float_array(X, "X", ndim=2)
-    net = MLP(list(widths), activation=acts.get(activation))
+    net = MLP(widths, activation=acts.get(activation))
     w, loss, _ = lbfgs(net, X, Y, net.init(seed=seed), maxiter=maxiter, gtol=1e-12)
     return thesis_layers(net, w), loss
 
@@ -135,6 +135,6 @@ def lbfgs_trial(widths=(10, 40, 1), n_samples: int = 40, data: str = "gaussian",
         ``loss``, ``iterations``, ``n_params``.
     """
     X, Y = regression_problem(n_samples, widths[0], widths[-1], data, seed=0)
-    net = MLP(list(widths), activation=acts.get(activation))
+    net = MLP(widths, activation=acts.get(activation))
     _, loss, nit = lbfgs(net, X, Y, net.init(seed=seed), maxiter=maxiter)
     return {"loss": loss, "iterations": nit, "n_params": net.n_params}
