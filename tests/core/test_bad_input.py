@@ -78,7 +78,7 @@ CASES = {
     "landscapelab.curvature.krylov.lanczos": lambda: (ll.curvature.lanczos, (lambda V: V @ SQUARE, 3), dict(
         k=1, which="largest", tol=1e-8, max_vectors=3)),
     "landscapelab.curvature.krylov.subspace_iteration": lambda: (
-        ll.curvature.krylov.subspace_iteration, (lambda V: V @ SQUARE, 3, 1, "largest", 1e-8, 50, 0), {}),
+        ll.curvature.krylov.subspace_iteration, (lambda V: V @ SQUARE, 3, 1, "largest", 1e-8, 200, 0), {}),
     "landscapelab.curvature.krylov.check_tol": lambda: (ll.curvature.krylov.check_tol, (1e-8,), {}),
     "landscapelab.curvature.operators.as_operator": lambda: (ll.as_operator, (SQUARE,), {}),
     "landscapelab.curvature.operators.hessian_operator": lambda: (ll.hessian_operator, (P.f, P.w), {}),
