@@ -51,7 +51,7 @@ CALLS = {
 }
 
 INSTANCES = {
-    "derivatives.Objective": lambda: __import__("landscapelab.convexity", fromlist=["objective"]).objective(
+    "regularised_loss.Objective": lambda: __import__("landscapelab.convexity", fromlist=["objective"]).objective(
         _teacher().X, _teacher().F, _teacher().dims, lam=0.05),
     "kink.KinkSegment": lambda: kink.kink_segment(),
 }
@@ -67,6 +67,6 @@ NOT_CALLED = {
 
 #: (function, argument) -> kinds of "wrong" value that are valid there.
 ALLOWED = {
-    ("derivatives.Objective.hvp", "v"): {"wrong rank"},      # one direction or a (k, m) block of them
+    ("regularised_loss.Objective.hvp", "v"): {"wrong rank"},      # one direction or a (k, m) block of them
     ("kink.KinkSegment.pieces", "t"): {"wrong rank"},        # vectorised over any array of t
 }
