@@ -27,7 +27,7 @@ def _direction():
 
 
 def _samples():
-    from .demos import curvature_samples
+    from .sampled_curvature import curvature_samples
 
     return curvature_samples(1, 3.0, n=8)
 
@@ -44,7 +44,7 @@ ARGUMENTS = {
 }
 
 CALLS = {
-    "demos.curvature_samples": lambda: ((1, 3.0), {"n": 8}),
+    "sampled_curvature.curvature_samples": lambda: ((1, 3.0), {"n": 8}),
     "kink.KinkSegment.point": lambda: ((0.5,), {}), "kink.KinkSegment.loss": lambda: ((0.5,), {}),
     "kink.KinkSegment.pieces": lambda: ((0.5,), {}),
     "kink.KinkSegment.slopes": lambda: ((), {}),
