@@ -10,7 +10,7 @@ import numpy as np
 from .. import kernels
 from .._validate import as_float_array
 from .determinant import milne_matrix
-from .network import _data, _dims_of, _real, check_dims, flatten, n_weights, switches, unflatten
+from .network import _arguments, _data, _dims_of, check_dims, flatten, n_weights, switches, unflatten
 from .._validate import checked
 
 __all__ = ["backprop_gradient", "y_derivatives", "per_example_derivatives", "loss_derivatives", "Objective",
@@ -184,9 +184,7 @@ def per_example_derivatives(w, X, dims, mask: bool = True):
     gradients : ndarray (N, m)
     hessians : ndarray (N, m, m)
     """
-    dims = check_dims(dims)
-    X, _ = _data(X, None, dims)
-    w = as_float_array(w, "w", shape=(n_weights(dims),))
+    dims, X, _, w, _ = _arguments(dims, X, w=w)
     y, g, Hy, _, _ = _batched_quantities(w[None, :], X, dims, mask=mask)
     return y[0], g[0], Hy[0]
 
@@ -215,10 +213,7 @@ def loss_derivatives(w, X, F, dims, lam: float = 0.0):
     gradient : ndarray (m,)
     hessian : ndarray (m, m)
     """
-    dims = check_dims(dims)
-    X, F = _data(X, F, dims)
-    lam = _real(lam, "lam", low=0.0)
-    w = as_float_array(w, "w", shape=(n_weights(dims),))
+    dims, X, F, w, lam = _arguments(dims, X, F, w=w, lam=lam)
     y, g, Hy = per_example_derivatives(w, X, dims)
     e = y - F
     N = X.shape[0]

@@ -7,7 +7,7 @@ import numpy as np
 
 from .._validate import as_float_array, checked
 from .derivatives import loss_derivatives
-from .network import _data, _real, check_dims, loss, n_weights
+from .network import _arguments, loss, n_weights
 
 __all__ = ["Objective", "objective"]
 
@@ -33,9 +33,7 @@ class Objective:
     """
 
     def __init__(self, X, F, dims, lam: float = 0.0):
-        self.dims = check_dims(dims)
-        self.X, self.F = _data(X, F, self.dims)
-        self.lam = _real(lam, "lam", low=0.0)
+        self.dims, self.X, self.F, _, self.lam = _arguments(dims, X, F, lam=lam)
         self._point = None
         self._derivatives = None
 
