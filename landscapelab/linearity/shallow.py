@@ -29,17 +29,7 @@ __all__ = [
     "eq8_kernel",
     "sup_abs",
     "kernel_limit",
-    "two_layer_unit_norms",
-    "two_layer_top_eigenvector",
-    "two_layer_hessian_norm",
-    "unit_block_norm",
-    "rademacher_limit",
-    "gaussian_max_cdf",
-    "gaussian_max_quantile",
-    "rademacher_output",
-    "relu_eq43_hessian_norm",
-    "local_slope_sqrt_log",
-]
+]   # and, at the end of this module, the names of two_layer
 
 
 def _activation(activation):
@@ -222,15 +212,7 @@ def kernel_limit(x, activation="tanh") -> float:
 
 # The two-layer closed forms live in two_layer.py (which uses the helpers above) and stay importable from here;
 # the package imports this module first, so two_layer finds them defined.
-from .two_layer import (  # noqa: E402
-    gaussian_max_cdf,
-    gaussian_max_quantile,
-    local_slope_sqrt_log,
-    rademacher_limit,
-    rademacher_output,
-    relu_eq43_hessian_norm,
-    two_layer_hessian_norm,
-    two_layer_top_eigenvector,
-    two_layer_unit_norms,
-    unit_block_norm,
-)
+from . import two_layer as _two_layer  # noqa: E402
+from .two_layer import *  # noqa: E402, F403
+
+__all__ += _two_layer.__all__
