@@ -166,13 +166,20 @@ def integer(value, name: str, low: int | None = 0) -> int:
     return int(value)
 
 
-def real(value, name: str) -> float:
-    """Check that ``value`` is a finite real number (bools and strings are refused)."""
+def real(value, name: str, low: float | None = None, high: float | None = None, low_open: bool = False,
+         high_open: bool = False) -> float:
+    """Check that ``value`` is a finite real number (bools and strings are refused), ``>= low`` (``> low`` with
+    ``low_open``) and ``<= high`` (``< high`` with ``high_open``) where the bounds are given."""
     if isinstance(value, (bool, np.bool_, str, bytes)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name}: expected a finite real number, got {value!r} ({type(value).__name__})")
     if not np.isfinite(float(value)):
         raise ValueError(f"{name}: expected a finite real number, got {value!r}")
-    return float(value)
+    value = float(value)
+    if low is not None and (value < low or (low_open and value == low)):
+        raise ValueError(f"{name}: expected a number {'>' if low_open else '>='} {low}, got {value}")
+    if high is not None and (value > high or (high_open and value == high)):
+        raise ValueError(f"{name}: expected a number {'<' if high_open else '<='} {high}, got {value}")
+    return value
 
 
 def _rule(rule: str):

@@ -27,7 +27,7 @@ def _direction():
 
 
 def _samples():
-    from .demos import curvature_samples
+    from .sampled_curvature import curvature_samples
 
     return curvature_samples(1, 3.0, n=8)
 
@@ -44,14 +44,14 @@ ARGUMENTS = {
 }
 
 CALLS = {
-    "demos.curvature_samples": lambda: ((1, 3.0), {"n": 8}),
+    "sampled_curvature.curvature_samples": lambda: ((1, 3.0), {"n": 8}),
     "kink.KinkSegment.point": lambda: ((0.5,), {}), "kink.KinkSegment.loss": lambda: ((0.5,), {}),
     "kink.KinkSegment.pieces": lambda: ((0.5,), {}),
     "kink.KinkSegment.slopes": lambda: ((), {}),
 }
 
 INSTANCES = {
-    "derivatives.Objective": lambda: __import__("landscapelab.convexity", fromlist=["objective"]).objective(
+    "regularised_loss.Objective": lambda: __import__("landscapelab.convexity", fromlist=["objective"]).objective(
         _teacher().X, _teacher().F, _teacher().dims, lam=0.05),
     "kink.KinkSegment": lambda: kink.kink_segment(),
 }
@@ -67,6 +67,6 @@ NOT_CALLED = {
 
 #: (function, argument) -> kinds of "wrong" value that are valid there.
 ALLOWED = {
-    ("derivatives.Objective.hvp", "v"): {"wrong rank"},      # one direction or a (k, m) block of them
+    ("regularised_loss.Objective.hvp", "v"): {"wrong rank"},      # one direction or a (k, m) block of them
     ("kink.KinkSegment.pieces", "t"): {"wrong rank"},        # vectorised over any array of t
 }

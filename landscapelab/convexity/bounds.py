@@ -9,7 +9,7 @@ import numpy as np
 from .._validate import as_float_array, choice, positive_int
 from .derivatives import _batched_switches, _layout, per_example_derivatives
 from .determinant import c_core_matrix, milne_matrix
-from .network import _data, _positive_targets, _real, check_dims, n_weights, unflatten
+from .network import _arguments, _data, _real, check_dims, n_weights, unflatten
 from .region import M_constant, in_U1, in_U2
 
 __all__ = ["active_edges", "rho", "rho_max", "dropout_masks", "dropout_rho", "BoundChain", "bound_chain"]
@@ -34,9 +34,7 @@ def active_edges(w, X, dims) -> np.ndarray:
     ndarray (N, m)
         ``P``.
     """
-    dims = check_dims(dims)
-    X, _ = _data(X, None, dims)
-    w = as_float_array(w, "w", shape=(n_weights(dims),))
+    dims, X, _, w, _ = _arguments(dims, X, w=w)
     return _batched_switches(w[None, :], X, dims)[1][0]
 
 
@@ -261,12 +259,9 @@ def bound_chain(w, X, F, dims, beta, direction) -> BoundChain:
     -------
     BoundChain
     """
-    dims = check_dims(dims)
-    X, F = _data(X, F, dims)
-    _positive_targets(F)
+    dims, X, F, w, _ = _arguments(dims, X, F, w=w, positive=True)
     beta = _real(beta, "beta", low=1.0, low_open=True)
     v = as_float_array(direction, "direction", shape=(n_weights(dims),))
-    w = as_float_array(w, "w", shape=(n_weights(dims),))
     if not (in_U1(w, dims, beta) and in_U2(w, X, F, dims)):
         raise ValueError("w: the bound chain needs a point of U_1 & U_2 (rows/columns of 1-norm < beta - 1 and "
                          "relative errors < 1/2)")

@@ -1,15 +1,16 @@
 """Derivatives of the output and the loss through A(a, W)^{-1} (Lemma 5 in coordinates, with the switch
-mask of erratum E13), the directional derivatives of Lemma 6, and the input-to-output paths."""
+mask of erratum E13) and the directional derivatives of Lemma 6. The input-to-output paths are in
+:mod:`~landscapelab.convexity.paths`, the loss as a function object in
+:mod:`~landscapelab.convexity.regularised_loss` (both importable from here)."""
 
 from __future__ import annotations
-
 
 import numpy as np
 
 from .. import kernels
 from .._validate import as_float_array
 from .determinant import milne_matrix
-from .network import _data, _dims_of, _real, check_dims, flatten, loss, masked_weights, n_weights, switches, unflatten
+from .network import _arguments, _data, _dims_of, check_dims, flatten, n_weights, switches, unflatten
 from .._validate import checked
 
 __all__ = ["backprop_gradient", "y_derivatives", "per_example_derivatives", "loss_derivatives", "Objective",
@@ -183,9 +184,7 @@ def per_example_derivatives(w, X, dims, mask: bool = True):
     gradients : ndarray (N, m)
     hessians : ndarray (N, m, m)
     """
-    dims = check_dims(dims)
-    X, _ = _data(X, None, dims)
-    w = as_float_array(w, "w", shape=(n_weights(dims),))
+    dims, X, _, w, _ = _arguments(dims, X, w=w)
     y, g, Hy, _, _ = _batched_quantities(w[None, :], X, dims, mask=mask)
     return y[0], g[0], Hy[0]
 
@@ -214,10 +213,7 @@ def loss_derivatives(w, X, F, dims, lam: float = 0.0):
     gradient : ndarray (m,)
     hessian : ndarray (m, m)
     """
-    dims = check_dims(dims)
-    X, F = _data(X, F, dims)
-    lam = _real(lam, "lam", low=0.0)
-    w = as_float_array(w, "w", shape=(n_weights(dims),))
+    dims, X, F, w, lam = _arguments(dims, X, F, w=w, lam=lam)
     y, g, Hy = per_example_derivatives(w, X, dims)
     e = y - F
     N = X.shape[0]
@@ -329,189 +325,7 @@ def lemma6_derivatives(w, X, F, dims, direction):
     return 2.0 / N * d1, 2.0 / N * d2
 
 
-# ------------------------------------------------------------------------------------------------ paths
-def active_paths(a, weights):
-    """The input-to-output paths ``(j_0, ..., j_H)`` whose term ``a_(j_0) prod_k (V_k)[j_k, j_(k+1)]`` is non-zero,
-    with those terms (eq. 8), by brute force over all ``n_0 n_1 ... n_H`` paths.
-
-    Parameters
-    ----------
-    a : array_like (n_0,)
-        One input.
-    weights : list of arrays
-        ``[W_0, ..., W_H]`` in the paper's layout, ``W_k`` of shape ``(n_k, n_(k+1))``.
-
-    Returns
-    -------
-    paths : list of tuple
-        The paths ``(j_0, ..., j_H)`` with a non-zero term.
-    terms : ndarray
-        Their terms ``a_(j_0) prod_(k=0..H) (V_k)[j_k, j_(k+1)]`` (erratum E4: ``H + 1`` weights per path).
-    """
-    V = masked_weights(a, weights)
-    a = np.asarray(a, dtype=float)
-    paths, terms = [], []
-    for path in np.ndindex(*[Vk.shape[0] for Vk in V]):
-        term = a[path[0]]
-        for k, j in enumerate(path):
-            term *= V[k][j, path[k + 1] if k + 1 < len(path) else 0]
-        if term != 0.0:
-            paths.append(tuple(int(j) for j in path))
-            terms.append(float(term))
-    return paths, np.array(terms)
-
-
-@checked(A="matrix")
-def leibniz_cycles(A):
-    """The non-zero Leibniz terms of ``det A`` as cycle notation (1-based, as in the paper), with sign, raw product
-    and signed term: a list of ``(cycles, sign, product, term)``; fixed points are left out of ``cycles``.
-
-    Parameters
-    ----------
-    A : array_like (n, n)
-        A square matrix.
-
-    Returns
-    -------
-    list of tuple
-        ``(cycles, sign, product, term)`` per non-zero term.
-    """
-    perms, signs, products = kernels.leibniz_terms(A)
-    out = []
-    for perm, sign, prod in zip(perms, signs, products):
-        seen, cycles = set(), []
-        for i in range(perm.size):
-            if i in seen or perm[i] == i:
-                continue
-            cyc, j = [], i
-            while j not in seen:
-                seen.add(j)
-                cyc.append(j + 1)
-                j = int(perm[j])
-            cycles.append(tuple(cyc))
-        out.append((cycles, float(sign), float(prod), float(sign * prod)))
-    return out
-
-
-
-class Objective:
-    """``w -> l_lambda(w)`` (eq. 1 with weight decay) as a function of the flat weights, with exact derivatives.
-
-    Calling it runs the autograd-differentiable :func:`loss`. It also follows the library's protocol for fast
-    curvature (``gradient(w)`` and ``hvp(w, V)`` for one direction or a ``(k, P)`` block, see
-    :mod:`landscapelab.curvature`): both come from :func:`loss_derivatives` through ``A^{-1}``, computed once per
-    point and kept for the last point asked for (a copy of it, so updating ``w`` in place is safe).
-
-    Parameters
-    ----------
-    X : array (N, n_0)
-        Inputs, one per row.
-    F : array (N,)
-        Positive targets ``f(a_i)``.
-    dims : sequence of int
-        ``(n_0, n_1, ..., n_H, 1)``.
-    lam : float
-        Weight decay lambda >= 0.
-    """
-
-    def __init__(self, X, F, dims, lam: float = 0.0):
-        self.dims = check_dims(dims)
-        self.X, self.F = _data(X, F, self.dims)
-        self.lam = _real(lam, "lam", low=0.0)
-        self._point = None
-        self._derivatives = None
-
-    def __call__(self, w):
-        return loss(w, self.X, self.F, self.dims, self.lam)
-
-    def __repr__(self) -> str:
-        return f"convexity.objective(N={self.X.shape[0]}, dims={self.dims}, lam={self.lam})"
-
-    def derivatives(self, w):
-        """``(value, gradient, Hessian)`` at ``w`` (:func:`loss_derivatives`), cached for the last point.
-
-        Parameters
-        ----------
-        w : array (m,)
-            The flat weights.
-
-        Returns
-        -------
-        (float, ndarray (m,), ndarray (m, m))
-        """
-        w = as_float_array(w, "w", shape=(n_weights(self.dims),))
-        if self._point is None or not np.array_equal(self._point, w):
-            self._derivatives = loss_derivatives(w, self.X, self.F, self.dims, self.lam)
-            self._point = np.array(w, dtype=np.float64, copy=True)
-        return self._derivatives
-
-    def value(self, w) -> float:
-        """The loss as a float.
-
-        Parameters
-        ----------
-        w : array (m,)
-            The flat weights.
-
-        Returns
-        -------
-        float
-        """
-        return self.derivatives(w)[0]
-
-    def gradient(self, w) -> np.ndarray:
-        """Exact gradient.
-
-        Parameters
-        ----------
-        w : array (m,)
-            The flat weights.
-
-        Returns
-        -------
-        ndarray (m,)
-        """
-        return self.derivatives(w)[1].copy()
-
-    @checked(v="array")
-    def hvp(self, w, v) -> np.ndarray:
-        """Exact Hessian products.
-
-        Parameters
-        ----------
-        w : array (m,)
-            The flat weights.
-        v : array (m,) or (k, m)
-            One direction or a block of directions (rows).
-
-        Returns
-        -------
-        ndarray, the shape of ``v``
-        """
-        hess = self.derivatives(w)[2]
-        v = as_float_array(v, "v")
-        if v.ndim not in (1, 2) or v.shape[-1] != hess.shape[0]:
-            raise ValueError(f"v: expected shape ({hess.shape[0]},) or (k, {hess.shape[0]}), got {v.shape}")
-        return v @ hess
-
-
-def objective(X, F, dims, lam: float = 0.0) -> Objective:
-    """The regularised loss ``w -> l_lambda(w)`` as an :class:`Objective` (for :func:`landscapelab.hessian`,
-    :func:`landscapelab.eigenvalues` and friends).
-
-    Parameters
-    ----------
-    X : array (N, n_0)
-        Inputs, one per row.
-    F : array (N,)
-        Positive targets.
-    dims : sequence of int
-        ``(n_0, ..., n_H, 1)``.
-    lam : float
-        Weight decay lambda >= 0.
-
-    Returns
-    -------
-    Objective
-    """
-    return Objective(X, F, dims, lam)
+# The paths and the objective live in paths.py and regularised_loss.py and stay importable from here (the package
+# imports this module first, so regularised_loss.py finds loss_derivatives defined).
+from .regularised_loss import Objective, objective  # noqa: E402
+from .paths import active_paths, leibniz_cycles  # noqa: E402

@@ -17,7 +17,8 @@ import numpy as np
 
 from .. import convexity as cv
 from .. import plotting
-from .demos import LAM, THETA, curvature_samples, empirical_threshold
+from .demos import LAM, THETA
+from .sampled_curvature import curvature_samples, empirical_threshold
 
 __all__ = ["theorem4_data", "theorem4_figure", "minimiser_data", "e12_figure", "depth_data", "depth_figure",
            "kink_figure", "accuracy_data", "accuracy_figure"]

@@ -9,7 +9,7 @@ import numpy as np
 
 from .._validate import as_float_array, positive_int
 from .derivatives import loss_derivatives
-from .network import _data, _real, check_dims, flatten, loss, n_weights, outputs, unflatten
+from .network import _arguments, _data, check_dims, flatten, loss, n_weights, outputs, unflatten
 from .region import M_constant
 from .._validate import checked
 
@@ -39,10 +39,7 @@ def radial_derivative(w, X, F, dims, lam) -> float:
     float
         ``<grad l_lambda(W), W>``.
     """
-    dims = check_dims(dims)
-    X, F = _data(X, F, dims)
-    lam = _real(lam, "lam", low=0.0)
-    w = as_float_array(w, "w", shape=(n_weights(dims),))
+    dims, X, F, w, lam = _arguments(dims, X, F, w=w, lam=lam)
     y = outputs(X, unflatten(w, dims))
     H = len(dims) - 2
     return float(2.0 * (H + 1) * np.mean((y - F) * y) + 2.0 * lam * w @ w)
@@ -72,11 +69,9 @@ def e12_lower_bound(w, F, dims, beta, lam) -> float:
     float
         The lower bound.
     """
-    dims = check_dims(dims)
-    w = as_float_array(w, "w", shape=(n_weights(dims),))
+    dims, _, _, w, lam = _arguments(dims, w=w, lam=lam)
     F = as_float_array(F, "F", ndim=1)
     H = len(dims) - 2
-    lam = _real(lam, "lam", low=0.0)
     return float(2.0 * lam * (w @ w) * (1.0 - (H + 1) * (beta - 1) ** H / (4.0 * M_constant(F, beta, H))))
 
 
@@ -108,10 +103,8 @@ def minimize(w0, X, F, dims, lam, tol: float = 1e-12, max_steps: int = 200):
     gradient_norm : float
     steps : int
     """
-    dims = check_dims(dims)
-    X, F = _data(X, F, dims)
-    lam = _real(lam, "lam", low=0.0)
-    w = as_float_array(w0, "w0", shape=(n_weights(dims),)).copy()
+    dims, X, F, w, lam = _arguments(dims, X, F, w=w0, lam=lam, w_name="w0")
+    w = w.copy()
     value, grad, hess = loss_derivatives(w, X, F, dims, lam)
     damping = 1e-3
     steps = 0

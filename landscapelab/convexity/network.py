@@ -3,14 +3,12 @@ objective with weight decay."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import autograd.numpy as anp
 import numpy as np
 
-from .._validate import as_float_array, positive_int
-from .._validate import checked
+from .._validate import as_float_array, checked, positive_int, real
 
 __all__ = ["check_dims", "n_weights", "flatten", "unflatten", "relu_output", "outputs", "switches",
            "masked_weights", "pre_activations", "is_differentiable", "same_region", "loss"]
@@ -125,30 +123,34 @@ def _data(X, F, dims):
     return X, F
 
 
-def _nonnegative_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name}: expected a non-negative integer, got {value!r} ({type(value).__name__})")
-    if value < 0:
-        raise ValueError(f"{name}: expected a non-negative integer, got {value}")
-    return int(value)
-
-
 def _positive_targets(F):
     if np.any(F <= 0):
         raise ValueError(f"F: Milne's theory needs positive targets f(a_i) > 0, got min(F) = {float(F.min())}")
 
 
 def _real(value, name, low=None, high=None, low_open=False):
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name}: expected a real number, got {type(value).__name__}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{name}: expected a finite number, got {value}")
-    if low is not None and (value < low or (low_open and value == low)):
-        raise ValueError(f"{name}: expected a number {'>' if low_open else '>='} {low}, got {value}")
-    if high is not None and value >= high:
-        raise ValueError(f"{name}: expected a number < {high}, got {value}")
-    return value
+    """A finite real number within the paper's bounds (an upper bound is always strict here)."""
+    return real(value, name, low=low, high=high, low_open=low_open, high_open=True)
+
+
+_GIVEN_OR_NOT = object()     # marks an argument the caller does not have (None is a wrong value, refused by name)
+
+
+def _arguments(dims, X=_GIVEN_OR_NOT, F=None, w=_GIVEN_OR_NOT, lam=_GIVEN_OR_NOT, positive=False, w_name="w"):
+    """The arguments most functions of the package share, checked in one order and refused by name: the widths
+    ``dims``, the inputs ``X`` with the targets ``F`` (positive, as Milne's theory needs, with ``positive=True``),
+    the weight decay ``lam >= 0`` and the flat weights (named ``w_name``). Returns ``(dims, X, F, w, lam)``, the
+    ones not passed as given."""
+    dims = check_dims(dims)
+    if X is not _GIVEN_OR_NOT:
+        X, F = _data(X, F, dims)
+        if positive:
+            _positive_targets(F)
+    if lam is not _GIVEN_OR_NOT:
+        lam = _real(lam, "lam", low=0.0)
+    if w is not _GIVEN_OR_NOT:
+        w = as_float_array(w, w_name, shape=(n_weights(dims),))
+    return dims, X, F, w, lam
 
 
 # ------------------------------------------------------------------------------------------------ network
@@ -338,8 +340,6 @@ def loss(w, X, F, dims, lam: float = 0.0):
     float
         ``l_lambda(W)`` (an autograd box when differentiated).
     """
-    dims = check_dims(dims)
-    X, F = _data(X, F, dims)
-    lam = _real(lam, "lam", low=0.0)
+    dims, X, F, _, lam = _arguments(dims, X, F, lam=lam)
     e = outputs(X, unflatten(w, dims)) - F
     return anp.mean(e ** 2) + lam * anp.sum(w ** 2)

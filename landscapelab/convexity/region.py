@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validate import as_float_array, checked, positive_int
-from .network import (_data, _dims_of, _nonnegative_int, _positive_targets, _real, check_dims,
+from .._validate import as_float_array, checked, nonnegative_int, positive_int
+from .network import (_arguments, _dims_of, _real, check_dims,
                       flatten, is_differentiable, loss, outputs, pre_activations, unflatten)
 
 __all__ = ["max_norm_1", "M_constant", "threshold", "sharpened_threshold", "in_U1", "in_U2", "in_U3", "Membership",
@@ -55,7 +55,7 @@ def M_constant(F, beta, H) -> float:
     """
     F = as_float_array(F, "F", ndim=1)
     beta = _real(beta, "beta", low=1.0, low_open=True)
-    H = _nonnegative_int(H, "H")
+    H = nonnegative_int(H, "H")
     return float(1.5 * F.max() + beta ** (H + 2))
 
 
@@ -156,9 +156,7 @@ def in_U2(w, X, F, dims) -> bool:
     -------
     bool
     """
-    dims = check_dims(dims)
-    X, F = _data(X, F, dims)
-    _positive_targets(F)
+    dims, X, F, _, _ = _arguments(dims, X, F, positive=True)
     y = outputs(X, unflatten(w, dims))
     return bool(np.all(np.abs(y - F) < F / 2))
 
@@ -250,9 +248,7 @@ def membership(w, X, F, dims, beta, lam, theta) -> Membership:
     Membership
         ``n(W)``, the largest relative error, ``sqrt(l)``, the threshold and the three memberships.
     """
-    dims = check_dims(dims)
-    X, F = _data(X, F, dims)
-    _positive_targets(F)
+    dims, X, F, _, _ = _arguments(dims, X, F, positive=True)
     beta = _real(beta, "beta", low=1.0, low_open=True)
     if np.abs(X).sum(axis=1).max() > beta - 1 + 1e-12:
         raise ValueError(f"X: Lemma 9 needs ||a_i||_1 <= beta - 1 = {beta - 1:g}, got "

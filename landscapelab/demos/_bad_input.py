@@ -25,10 +25,10 @@ ARGUMENTS = {
 CALLS = {"Demo.frame": lambda: ((), {"a": 2.0}), "Demo.png": lambda: ((), {"a": 2.0}),
          "Demo.describe": lambda: ((), {"a": 2.0})}
 
-INSTANCES = {"Demo": _demo, "StaticDemo": lambda: _demo().static()}
+INSTANCES = {"Demo": _demo, "static.StaticDemo": lambda: _demo().static()}
 
 NOT_CALLED = {
     "Demo.live": "needs ipywidgets and a kernel front-end; takes no arguments",
     "Demo.show": "takes no arguments; tested through live and static",
-    "StaticDemo": "built by Demo.static from a spec it computed itself",
+    "static.StaticDemo": "built by Demo.static from a spec it computed itself",
 }

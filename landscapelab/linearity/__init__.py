@@ -13,8 +13,9 @@ Modules (the paper's conventions, equation numbers in the docstrings):
 
 * :mod:`.ball` -- Propositions 2.2 and 2.3: linear feature models, kernels by autograd, the kernel-change
   bound and the linearisation error;
-* :mod:`.shallow` -- Eq. (8) and the two-layer network: closed-form Hessians and their width laws, with the
-  quadrature for Gaussian output weights (the hidden ``sqrt(log m)``);
+* :mod:`.shallow` -- Eq. (8): the diagonal Hessian, its norm and the kernel, with their width laws;
+* :mod:`.two_layer` -- the two-layer network: closed-form Hessians and their width laws, with the quadrature for
+  Gaussian output weights (the hidden ``sqrt(log m)``);
 * :mod:`.widths` -- Hessian and gradient norms of any model, ``df/dalpha^(l)``, and the width-sweep helpers
   :func:`width_sweep` / :func:`width_law` (any measurement function, any model);
 * :mod:`.output` -- non-linear outputs (Eqs. 26-29), swish and the Theorem 5.1 output, softmax kernels;

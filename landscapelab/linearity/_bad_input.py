@@ -122,16 +122,16 @@ CALLS = {
     "shallow.eq8_kernel": lambda: ((np.ones(2), 1.0, 0.5), {"activation": "tanh"}),
     "shallow.sup_abs": lambda: ((np.tanh,), {"lo": -2.0, "hi": 2.0, "points": 101}),
     "shallow.kernel_limit": lambda: ((1.0,), {"activation": "tanh"}),
-    "shallow.two_layer_unit_norms": lambda: ((_net(), _w(), np.ones(10)), {}),
-    "shallow.two_layer_top_eigenvector": lambda: ((_net(), _w(), np.ones(10)), {}),
-    "shallow.two_layer_hessian_norm": lambda: ((_net(), _w(), np.ones(10)), {}),
-    "shallow.unit_block_norm": lambda: ((np.array([1.0, -1.0]), np.array([0.2, 0.3]), 1.0), {"activation": "tanh"}),
-    "shallow.rademacher_limit": lambda: ((), {"activation": "tanh", "r2": 1.0}),
-    "shallow.gaussian_max_cdf": lambda: ((1.5,), {"activation": "tanh", "r2": 1.0, "tail": False}),
-    "shallow.gaussian_max_quantile": lambda: ((64,), {"q": 0.5, "activation": "tanh", "r2": 1.0}),
-    "shallow.rademacher_output": lambda: ((_net(), _w()), {"seed": 0}),
-    "shallow.relu_eq43_hessian_norm": lambda: ((1.0, 16), {}),
-    "shallow.local_slope_sqrt_log": lambda: ((np.array([64.0, 512.0]),), {}),
+    "two_layer.two_layer_unit_norms": lambda: ((_net(), _w(), np.ones(10)), {}),
+    "two_layer.two_layer_top_eigenvector": lambda: ((_net(), _w(), np.ones(10)), {}),
+    "two_layer.two_layer_hessian_norm": lambda: ((_net(), _w(), np.ones(10)), {}),
+    "two_layer.unit_block_norm": lambda: ((np.array([1.0, -1.0]), np.array([0.2, 0.3]), 1.0), {"activation": "tanh"}),
+    "two_layer.rademacher_limit": lambda: ((), {"activation": "tanh", "r2": 1.0}),
+    "two_layer.gaussian_max_cdf": lambda: ((1.5,), {"activation": "tanh", "r2": 1.0, "tail": False}),
+    "two_layer.gaussian_max_quantile": lambda: ((64,), {"q": 0.5, "activation": "tanh", "r2": 1.0}),
+    "two_layer.rademacher_output": lambda: ((_net(), _w()), {"seed": 0}),
+    "two_layer.relu_eq43_hessian_norm": lambda: ((1.0, 16), {}),
+    "two_layer.local_slope_sqrt_log": lambda: ((np.array([64.0, 512.0]),), {}),
     "training.Trajectory.reached": lambda: ((10.0,), {}),
     "training.Trajectory.summary": lambda: ((), {"target": 10.0}),
     "training.train": lambda: ((_loss(), _w(), 0.1), {"max_steps": 3, "targets": (1e-3,), "every": 1,
@@ -158,7 +158,7 @@ NOT_CALLED = {"training.Trajectory": "a record that train() fills in"}
 ALLOWED = {
     # elementwise over a number or a 1-D array of them
     **{(f"{name}", arg): {"wrong rank"} for name, arg in [
-        ("bottleneck.block_limit_cdf", "t"), ("shallow.unit_block_norm", "v"), ("shallow.unit_block_norm", "z"),
-        ("shallow.local_slope_sqrt_log", "m"), ("ball.linearisation_error", "t")]},
+        ("bottleneck.block_limit_cdf", "t"), ("two_layer.unit_block_norm", "v"), ("two_layer.unit_block_norm", "z"),
+        ("two_layer.local_slope_sqrt_log", "m"), ("ball.linearisation_error", "t")]},
     ("training.train", "targets"): {"empty"},   # no loss targets: the run takes max_steps steps
 }

@@ -365,7 +365,7 @@ def two_layer_output_hessian_norm(net, w, x, phi) -> float:
     -------
     float
     """
-    from .shallow import _two_layer_parts
+    from .two_layer import _two_layer_parts
 
     phi = get_output(phi)
     z, v, r2 = _two_layer_parts(net, w, x)

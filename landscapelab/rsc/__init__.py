@@ -12,9 +12,10 @@ Modules (the paper's conventions; equation numbers in the docstrings):
 
 * :mod:`~landscapelab.rsc.model`: the network (``MLP`` with NTK scaling and no biases), Assumption 2's
   initialisation with a unit-norm last layer, the sigma_0 <-> sigma_1 map, data, the loss, the balls.
-* :mod:`~landscapelab.rsc.constants`: Assumption 1 computed, ``gamma``, ``h``, ``c_H`` (Remark 4.3),
-  ``varrho`` (Lemma 4.1), ``c_{a,b}`` (Lemma 4.2), ``alpha_t``, ``beta`` and the contraction factor (Theorems
-  5.1-5.3).
+* :mod:`~landscapelab.rsc.assumption`: Assumption 1 computed for an activation.
+* :mod:`~landscapelab.rsc.constants`: ``gamma``, ``h``, ``c_H`` (Remark 4.3), ``varrho`` (Lemma 4.1),
+  ``c_{a,b}`` (Lemma 4.2), ``alpha_t``, ``beta`` and the contraction factor (Theorems 5.1-5.3).
+* :mod:`~landscapelab.rsc.bounds`: all of them for one setting (:class:`~landscapelab.rsc.Bounds`).
 * :mod:`~landscapelab.rsc.derivatives`: ``||grad^2 f||`` through the core's model-Hessian operator and two
   closed forms, ``gbar``, the NTK quadratic forms, the residual part of the loss Hessian.
 * :mod:`~landscapelab.rsc.cone`: the cone ``Q_kappa``, directions in it, the exact curvature inside it and the

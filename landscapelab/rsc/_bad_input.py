@@ -64,8 +64,8 @@ CALLS = {
     "cone.ConeCurvature.min_curvature": lambda: ((0.5,), {}),
     "cone.ConeCurvature.boundary_curvature": lambda: ((0.5,), {}),
     "cone.plugin_kappa": lambda: ((0.3, 0.1), {}),
-    "constants.ActivationConstants": lambda: (("tanh", 1.0, 0.7698, 0.0, 0.0), {}),
-    "constants.activation_constants": lambda: (("tanh",), {}),
+    "assumption.ActivationConstants": lambda: (("tanh", 1.0, 0.7698, 0.0, 0.0), {}),
+    "assumption.activation_constants": lambda: (("tanh",), {}),
     "constants.gamma": lambda: ((1.0, 1.0, 64), {}),
     "constants.h": lambda: ((2, 1.1, 0.5), {}),
     "constants.g": lambda: ((1.1, 3, 0.5), {}),
@@ -75,10 +75,10 @@ CALLS = {
     "constants.rsc_alpha": lambda: ((0.3, 0.5, 10.0, 2.0, 1.0, 1.5, 64), {}),
     "constants.smoothness_beta": lambda: ((10.0, 2.0, 1.5, 64), {}),
     "constants.contraction": lambda: ((0.1, 1.0, 0.5), {"gamma_t": 0.2}),
-    "constants.Bounds": lambda: ((), {"depth": 2, "m": 6, "sigma1": 1.0, "activation": "tanh", "rho": 1.0,
+    "bounds.Bounds": lambda: ((), {"depth": 2, "m": 6, "sigma1": 1.0, "activation": "tanh", "rho": 1.0,
                                       "rho1": 1.0, "rho2": 1.0, "y": _data()[1], "form": "remark-4.3"}),
-    "constants.Bounds.alpha": lambda: ((0.3, 0.5), {}),
-    "constants.Bounds.rsc_width": lambda: ((0.3, 0.5), {}),
+    "bounds.Bounds.alpha": lambda: ((0.3, 0.5), {}),
+    "bounds.Bounds.rsc_width": lambda: ((0.3, 0.5), {}),
     "derivatives.model_hessian_norm": lambda: ((_net(), _w(), _x()), {"tol": 1e-8}),
     "derivatives.one_layer_hessian_norm": lambda: ((*_one(), _x()), {}),
     "derivatives.cross_block_norm": lambda: ((_net(), _w(), _x()), {}),
@@ -116,7 +116,7 @@ CALLS = {
 
 INSTANCES = {
     "cone.ConeCurvature": lambda: cone.ConeCurvature(_hessian(), _gbar(), steps=10),
-    "constants.Bounds": _bounds,
+    "bounds.Bounds": _bounds,
     "training.GDRun": _run,
 }
 

@@ -23,14 +23,12 @@ first factor ``2L(L^2 gamma^(2L) + L gamma^L + 1)`` is larger than the ``2 C_1 =
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from functools import cache
 
 import numpy as np
-from scipy.optimize import minimize_scalar
 
-from .. import activations
 from .._validate import as_float_array, choice, positive_int
+from ._args import _kappa, _nonneg, _real, _targets
+from .assumption import ActivationConstants, activation_constants
 
 __all__ = [
     "ActivationConstants",
@@ -46,125 +44,6 @@ __all__ = [
     "contraction",
     "Bounds",
 ]
-
-
-@dataclass(frozen=True)
-class ActivationConstants:
-    """Assumption 1 for one activation, computed (:func:`activation_constants` builds it).
-
-    Attributes
-    ----------
-    name : str
-        The activation's name.
-    lipschitz : float
-        ``sup |phi'|`` (Assumption 1 asks for at most 1).
-    beta_phi : float
-        ``sup |phi''|``, the smoothness constant ``beta_phi`` of Assumption 1.
-    phi0 : float
-        ``phi(0)``, which enters ``varrho`` (Lemma 4.1) and ``c_H`` (Theorem 4.1).
-    min_slope : float
-        ``inf phi'`` (negative for GELU and SiLU).
-    """
-
-    name: str
-    lipschitz: float
-    beta_phi: float
-    phi0: float
-    min_slope: float
-
-    def __post_init__(self):
-        if not isinstance(self.name, str) or self.name not in activations.names():
-            raise ValueError(f"name: expected one of {', '.join(map(repr, activations.names()))}; "
-                             f"got {self.name!r}")
-        for name in ("lipschitz", "beta_phi"):
-            object.__setattr__(self, name, _nonneg(getattr(self, name), name))
-        for name in ("phi0", "min_slope"):
-            object.__setattr__(self, name, _real(getattr(self, name), name))
-
-    @property
-    def satisfies_assumption_1(self) -> bool:
-        """Whether phi is 1-Lipschitz (to 1e-12), as Assumption 1 asks."""
-        return self.lipschitz <= 1.0 + 1e-12
-
-
-def _sup(fun, lo=-40.0, hi=40.0, n=400001) -> tuple[float, float]:
-    """sup and inf of fun on the line: a fine grid, then a bounded scalar refinement around each extreme."""
-    x = np.linspace(lo, hi, n)
-    y = fun(x)
-    out = []
-    for sign in (1.0, -1.0):
-        i = int(np.argmax(sign * y))
-        a, b = x[max(i - 1, 0)], x[min(i + 1, n - 1)]
-        if a == b:
-            out.append(float(y[i]))
-            continue
-        res = minimize_scalar(
-            lambda t: -sign * float(fun(np.array([t]))[0]),
-            bounds=(a, b),
-            method="bounded",
-            options={"xatol": 1e-13},
-        )
-        out.append(max(sign * float(y[i]), -float(res.fun)) * sign)
-    return out[0], out[1]
-
-
-def activation_constants(activation) -> ActivationConstants:
-    """Compute the constants of Assumption 1 for a smooth activation (grid on [-40, 40] plus refinement).
-
-    Parameters
-    ----------
-    activation : str or Activation
-        A registered activation with at least two continuous derivatives.
-
-    Returns
-    -------
-    ActivationConstants
-    """
-    return _activation_constants(activations.get(activation).name)
-
-
-@cache
-def _activation_constants(name: str) -> ActivationConstants:
-    act = activations.get(name)
-    if act.smoothness < 2:
-        raise ValueError(
-            f"activation: Assumption 1 needs a twice differentiable activation; {act.name!r} is "
-            f"C^{act.smoothness}"
-        )
-    d1_max, d1_min = _sup(act.d1)
-    d2_max, d2_min = _sup(act.d2)
-    return ActivationConstants(
-        act.name,
-        max(abs(d1_max), abs(d1_min)),
-        max(abs(d2_max), abs(d2_min)),
-        float(act.fn(np.array([0.0]))[0]),
-        d1_min,
-    )
-
-
-def _nonneg(value, name) -> float:
-    value = float(as_float_array(value, name, ndim=0))
-    if value < 0:
-        raise ValueError(f"{name}: expected a non-negative number, got {value}")
-    return value
-
-
-def _real(value, name) -> float:
-    return float(as_float_array(value, name, ndim=0))
-
-
-def _targets(value) -> np.ndarray:
-    y = as_float_array(value, "y", ndim=1)
-    if y.size == 0:
-        raise ValueError("y: expected at least one target, got an empty array")
-    return y
-
-
-def _kappa(value) -> float:
-    kappa = float(as_float_array(value, "kappa", ndim=0))
-    if not 0 < kappa <= 1:
-        raise ValueError(f"kappa: expected a value in (0, 1], got {kappa}")
-    return kappa
 
 
 def gamma(sigma1: float, rho: float, m: int) -> float:
@@ -419,118 +298,6 @@ def contraction(alpha: float, beta: float, omega: float, gamma_t: float = 0.0) -
     return 1.0 - alpha * omega / beta * (1.0 - gamma_t) * (2.0 - omega)
 
 
-@dataclass(frozen=True)
-class Bounds:
-    """All constants of Sections 4-5 for one setting.
-
-    Parameters
-    ----------
-    depth, m : int
-        L and the width.
-    sigma1 : float
-        Initialisation scale (Assumption 2).
-    activation : str
-        The activation (its Assumption-1 constants are computed).
-    rho, rho1, rho2 : float
-        Radii of the spectral ball (hidden layers, last layer) and of the Euclidean ball around theta_t.
-    y : array (n,)
-        Targets (enter c_{a,b}).
-    form : str
-        Which c_H (see :func:`c_H`).
-    """
-
-    depth: int
-    m: int
-    sigma1: float
-    activation: str
-    rho: float
-    rho1: float
-    rho2: float
-    y: tuple
-    form: str = "remark-4.3"
-    act: ActivationConstants = field(init=False, repr=False)
-
-    def __post_init__(self):
-        positive_int(self.depth, "depth"), positive_int(self.m, "m")
-        for name in ("sigma1", "rho", "rho1", "rho2"):
-            object.__setattr__(self, name, _nonneg(getattr(self, name), name))
-        choice(self.form, "form", ("remark-4.3", "theorem-4.2"))
-        object.__setattr__(self, "y", tuple(_targets(self.y).tolist()))
-        object.__setattr__(self, "act", activation_constants(self.activation))
-
-    @property
-    def gamma(self) -> float:
-        """sigma_1 + rho / sqrt(m)."""
-        return gamma(self.sigma1, self.rho, self.m)
-
-    @property
-    def c_H(self) -> float:
-        """Theorem 4.1's constant."""
-        return c_H(self.depth, self.gamma, self.rho1, self.act.beta_phi, self.act.phi0, form=self.form)
-
-    @property
-    def hessian_bound(self) -> float:
-        """``c_H / sqrt(m)``, the bound on ``||grad^2 f(theta; x)||_2``."""
-        return self.c_H / math.sqrt(self.m)
-
-    @property
-    def varrho(self) -> float:
-        """Lemma 4.1's gradient bound."""
-        return varrho(self.depth, self.gamma, self.rho1, self.act.phi0, self.m)
-
-    @property
-    def c_loss(self) -> float:
-        """``c_{rho1, gamma}`` of Lemma 4.2."""
-        return loss_bound(self.y, self.rho1, self.gamma, self.depth, self.act.phi0)
-
-    @property
-    def c_loss_init(self) -> float:
-        """``c_{0, sigma_1}`` of Lemma 4.2 (bounds L(theta_0))."""
-        return loss_bound(self.y, 0.0, self.sigma1, self.depth, self.act.phi0)
-
-    @property
-    def c2(self) -> float:
-        """``c_2 = 2 c_H (2 varrho rho_2 + sqrt(c_{rho1, gamma}))`` of Theorem 5.1."""
-        return 2.0 * self.c_H * (2.0 * self.varrho * self.rho2 + math.sqrt(self.c_loss))
-
-    def alpha(self, gbar_sq: float, kappa: float) -> float:
-        """Theorem 5.1's ``alpha_t`` for the measured ``||gbar_t||^2``.
-
-        Parameters
-        ----------
-        gbar_sq : float
-            ``||gbar_t||^2``, the squared norm of the average gradient of the model (Theorem 5.1).
-        kappa : float
-            The cone parameter of ``Q_kappa`` (Definition 5.1), in (0, 1].
-
-        Returns
-        -------
-        float
-            ``alpha_t`` (see :func:`rsc_alpha`); negative when the theorem certifies nothing.
-        """
-        return rsc_alpha(gbar_sq, kappa, self.c_H, self.varrho, self.rho2, self.c_loss, self.m)
-
-    @property
-    def beta(self) -> float:
-        """Theorem 5.2's smoothness constant."""
-        return smoothness_beta(self.c_H, self.varrho, self.c_loss, self.m)
-
-    def rsc_width(self, gbar_sq: float, kappa: float) -> float:
-        """The width at which ``alpha_t`` would turn positive with these constants held fixed (Remark 5.1).
-
-        Parameters
-        ----------
-        gbar_sq : float
-            ``||gbar_t||^2`` (Theorem 5.1), > 0.
-        kappa : float
-            The cone parameter, in (0, 1].
-
-        Returns
-        -------
-        float
-            ``(c_2 / (2 kappa^2 ||gbar||^2))^2``.
-        """
-        gbar_sq, kappa = _nonneg(gbar_sq, "gbar_sq"), _kappa(kappa)
-        if gbar_sq == 0:
-            raise ValueError("gbar_sq: expected a number > 0 (alpha_t is never positive at gbar = 0)")
-        return (self.c2 / (2.0 * kappa**2 * gbar_sq)) ** 2
+# Bounds gathers the formulas above for one setting; it lives in bounds.py and stays importable from here (the
+# package imports this module before bounds.py, so the import below finds the functions it needs defined).
+from .bounds import Bounds  # noqa: E402

@@ -29,7 +29,7 @@ from ..curvature import (
     tangent_kernel_operator,
 )
 from .._validate import as_float_array
-from .model import _inputs, check_network, split
+from .model import _inputs, _square_loss_data, check_network, split
 
 __all__ = [
     "model_hessian_norm",
@@ -204,9 +204,7 @@ def residuals(net, w, X, y) -> np.ndarray:
     -------
     ndarray (n,)
     """
-    net = check_network(net)
-    X = _inputs(net, X)
-    y = as_float_array(y, "y", shape=(X.shape[0],))
+    net, X, y = _square_loss_data(net, X, y)
     return np.asarray(net(w, X))[:, 0] - y
 
 

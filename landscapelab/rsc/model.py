@@ -195,6 +195,14 @@ def _inputs(net, X, name: str = "X") -> np.ndarray:
     return X
 
 
+def _square_loss_data(net, X, y) -> tuple:
+    """``(net, X, y)`` checked for the square loss: a network of the paper's form, a non-empty input set and one
+    target per input."""
+    net = check_network(net)
+    X = _inputs(net, X)
+    return net, X, as_float_array(y, "y", shape=(X.shape[0],))
+
+
 def normalise_inputs(X) -> np.ndarray:
     """Rescale every row to Euclidean norm ``sqrt(d)`` (Assumption 2).
 
@@ -262,9 +270,7 @@ def loss(net, X, y) -> LossFunction:
     LossFunction
         With exact ``value``, ``gradient``, ``hvp`` and ``gnvp``.
     """
-    net = check_network(net)
-    X = _inputs(net, X)
-    y = as_float_array(y, "y", shape=(X.shape[0],))
+    net, X, y = _square_loss_data(net, X, y)
     return loss_function(net, X, y[:, None], loss="square", scale=1.0 / X.shape[0])
 
 

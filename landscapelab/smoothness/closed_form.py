@@ -3,35 +3,19 @@ entry formula of Theorems 12 and 14, with the sigma'' terms the paper leaves out
 
 from __future__ import annotations
 
-import math
-import numbers
 
 import autograd
 import numpy as np
 
-from .._validate import as_float_array, choice
+from .._validate import as_float_array, checked, choice
 from ..losses import LOSSES, loss_function
 from ..nets import MLP
-
+from . import _ray_violations
+from ._ray_terms import ray_terms
 from .assumption import assumption1
-from .depth0 import depth0_hessian
-from .ray import LOSS_NAMES, _check_net, _direction, _point_vector, _scalar_t, _ts, parameter_index, ray
-from .._validate import checked
+from .ray import LOSS_NAMES, _check_net, _direction, _point_vector, _scalar_t, _ts, parameter_index
 
 __all__ = ["Ray", "norms_along_ray"]
-
-
-def _output_derivatives(loss, Y, beta):
-    """Per-sample output gradient w_s and output Hessian A_s of the loss at the constant output ``beta``."""
-    n, d = Y.shape
-    if loss == "square":
-        return 2.0 * (beta[None, :] - Y), np.broadcast_to(2.0 * np.eye(d), (n, d, d))
-    p = np.exp(beta - beta.max())
-    p /= p.sum()
-    S = Y.sum(axis=1)
-    W = S[:, None] * p[None, :] - Y
-    A = S[:, None, None] * (np.diag(p) - np.outer(p, p))[None]
-    return W, A
 
 
 class Ray:
@@ -113,74 +97,15 @@ class Ray:
         return np.array(as_float_array(offset, "offset", shape=(d,)), dtype=np.float64)
 
     def _build(self):
-        net, X, M = self.net, self.X, self.M
-        l, n = net.depth, X.shape[0]
-        d, k = net.d_out, net.widths[l]
-        s0, s1, s2 = self.point_c.s0, self.point_c.s1, self.point_c.s2
-        index = parameter_index(net)
-        names = [f"b{l + 1}", f"M{l + 1}", f"b{l}", f"M{l}"] + ([f"b{l - 1}", f"M{l - 1}"] if l >= 2 else [])
-        self.support = np.concatenate([index[name].ravel() for name in names])
-        local = {int(p): i for i, p in enumerate(self.support)}
-        self._local = local
-        ix = {name: np.vectorize(local.__getitem__, otypes=[int])(index[name]) for name in names}
-        S = self.support.size
-        h1 = X if l == 1 else np.full((n, net.widths[l - 1]), s0)           # output of hidden layer l-1
-        h2 = None if l == 1 else (X if l == 2 else np.full((n, net.widths[l - 2]), s0))
-        W, A = _output_derivatives(self.loss, self.Y, self.offset)
-        self._W, self._A = W, A
-        r = W.sum(axis=0)
-        mW = W @ M                                                          # (n, k): M^T w_s
-
-        J0 = np.zeros((n, d, S))
-        J1 = np.zeros((n, d, S))
-        J0[:, :, ix[f"b{l + 1}"]] = np.eye(d)
-        J0[:, np.arange(d)[:, None], ix[f"M{l + 1}"]] = s0
-        J1[:, :, ix[f"b{l}"]] = s1 * M
-        J1[:, :, ix[f"M{l}"]] = s1 * M[None, :, :, None] * h1[:, None, None, :]
-        self.g0 = np.einsum("sdi,sd->i", J0, W)
-        self.g1 = np.einsum("sdi,sd->i", J1, W)
-        # Gauss-Newton part sum_s J_s^T A_s J_s through the square roots A_s = L_s L_s^T (A_s is PSD): with the
-        # stacked K = [L_s^T J_s]_s of shape (n d, S), GN = K^T K, and its nonzero spectrum is that of K K^T.
-        evals, evecs = np.linalg.eigh(A)
-        Lsqrt = evecs * np.sqrt(np.maximum(evals, 0.0))[:, None, :]
-        K0 = np.einsum("sde,sdi->sei", Lsqrt, J0).reshape(n * d, S)
-        K1 = np.einsum("sde,sdi->sei", Lsqrt, J1).reshape(n * d, S)
-        G0, G2 = K0.T @ K0, K1.T @ K1
-        G1 = K0.T @ K1
-        G1 = G1 + G1.T
-        self._K = (K0, K1)
-
-        R0 = np.zeros((S, S))
-        R1 = np.zeros((S, S))
-
-        def put(R, rows, cols, values):
-            R[rows, cols] += values
-            R[cols, rows] += values
-
-        Mo, bl, Ml = ix[f"M{l + 1}"], ix[f"b{l}"], ix[f"M{l}"]
-        put(R0, Mo, np.broadcast_to(bl, Mo.shape), s1 * r[:, None] * np.ones((1, k)))
-        G_h1 = W.T @ h1                                                      # (d, c_{l-1})
-        put(R0, np.broadcast_to(Mo[:, :, None], (d, k, h1.shape[1])), np.broadcast_to(Ml[None], (d, k, h1.shape[1])),
-            s1 * np.broadcast_to(G_h1[:, None, :], (d, k, h1.shape[1])))
-        mu = mW.sum(axis=0)
-        R1[bl, bl] += s2 * mu
-        put(R1, np.broadcast_to(bl[:, None], Ml.shape), Ml, s2 * (mW.T @ h1))
-        T = np.einsum("sa,sq,sr->aqr", mW, h1, h1)
-        for a in range(k):
-            R1[np.ix_(Ml[a], Ml[a])] += s2 * T[a]
-        if l >= 2:
-            bp, Mp = ix[f"b{l - 1}"], ix[f"M{l - 1}"]
-            c_prev = bp.size
-            put(R1, Ml, np.broadcast_to(bp[None, :], Ml.shape), s1 ** 2 * mu[:, None] * np.ones((1, c_prev)))
-            K = mW.T @ h2                                                     # (k, c_{l-2})
-            put(R1, np.broadcast_to(Ml[:, :, None], (k, c_prev, h2.shape[1])),
-                np.broadcast_to(Mp[None], (k, c_prev, h2.shape[1])),
-                s1 ** 2 * np.broadcast_to(K[:, None, :], (k, c_prev, h2.shape[1])))
-        self._GN = (G0, G1, G2)
-        self.H0, self.H1, self.H2 = G0 + R0, G1 + R1, G2
+        terms = ray_terms(self.net, self.X, self.Y, self.loss, self.M, self.offset, self.point_c)
+        self.support, self._local = terms.support, terms.local
+        self._W, self._A = terms.W, terms.A
+        self.g0, self.g1 = terms.g0, terms.g1
+        self._K, self._GN = terms.K, terms.GN
+        self.H0, self.H1, self.H2 = terms.H0, terms.H1, terms.H2
         nonzero = (self.H0 != 0) | (self.H1 != 0) | (self.H2 != 0)
         self._entries = (self.H0[nonzero], self.H1[nonzero], self.H2[nonzero])
-        self._bl0 = int(bl[0])                                              # local index of b^l_1
+        self._bl0 = terms.bl0                                               # local index of b^l_1
 
     # -------------------------------------------------------------------------------- points and values
     def __repr__(self) -> str:
@@ -253,7 +178,7 @@ class Ray:
         return self._expand(self.g0 + _scalar_t(t) * self.g1)
 
     def _support_hessian(self, t):
-        return self.H0 + t * self.H1 + t * t * self.H2
+        return _quadratic(self.H0, self.H1, self.H2, t)
 
     def hessian(self, t) -> np.ndarray:
         """Closed-form Hessian ``H0 + t H1 + t^2 H2`` at rho(t) (Lemma 11 with the sigma'' terms it omits).
@@ -289,7 +214,7 @@ class Ray:
         t = _scalar_t(t)
         G0, G1, G2 = self._GN
         H = np.zeros((self.net.n_params,) * 2)
-        H[np.ix_(self.support, self.support)] = G0 + t * G1 + t * t * G2
+        H[np.ix_(self.support, self.support)] = _quadratic(G0, G1, G2, t)
         return H
 
     def blocks(self, t) -> dict[tuple[str, str], np.ndarray]:
@@ -347,8 +272,8 @@ class Ray:
             out = np.zeros_like(ts)
         else:
             i, j = (self._local[f] for f in flat)
-            out = self.H0[i, j] + ts * self.H1[i, j] + ts * ts * self.H2[i, j]
-        return float(out) if out.ndim == 0 else out
+            out = _quadratic(self.H0[i, j], self.H1[i, j], self.H2[i, j], ts)
+        return _shaped(out, ts)
 
     def leading_entry(self) -> tuple[float, float, float]:
         """Coefficients ``(constant, t, t^2)`` of ``d^2 L / (d b^l_1)^2`` on the ray: the t^2 coefficient is the
@@ -378,13 +303,13 @@ class Ray:
             The norm, of the shape of ``t``.
         """
         ts = _ts(t)
-        out = np.sqrt(np.maximum(self.g0 @ self.g0 + 2 * ts * (self.g0 @ self.g1) + ts ** 2 * (self.g1 @ self.g1), 0))
-        return float(out) if out.ndim == 0 else out
+        out = np.sqrt(np.maximum(_quadratic(self.g0 @ self.g0, 2 * (self.g0 @ self.g1), self.g1 @ self.g1, ts), 0))
+        return _shaped(out, ts)
 
     def _per_t(self, t, fn):
         ts = _ts(t)
         out = np.array([fn(float(u)) for u in np.atleast_1d(ts)])
-        return float(out[0]) if ts.ndim == 0 else out
+        return _shaped(out.reshape(ts.shape), ts)
 
     def frobenius_norm(self, t):
         """``||H L(rho(t))||_F`` (Cooper's choice of norm, Remark 2).
@@ -409,8 +334,8 @@ class Ray:
         step = max(1, 2_000_000 // max(1, h0.size))
         for start in range(0, flat.size, step):
             u = flat[start:start + step, None]
-            out[start:start + step] = np.sqrt(np.sum((h0 + u * h1 + u * u * h2) ** 2, axis=1))
-        return float(out[0]) if ts.ndim == 0 else out
+            out[start:start + step] = np.sqrt(np.sum(_quadratic(h0, h1, h2, u) ** 2, axis=1))
+        return _shaped(out.reshape(ts.shape), ts)
 
     def operator_norm(self, t):
         """``||H L(rho(t))||_op``, the largest absolute eigenvalue (Definition 1's norm); dense ``eigvalsh`` on the
@@ -446,9 +371,9 @@ class Ray:
         if K0.shape[0] < K0.shape[1]:
             C00, C01, C11 = K0 @ K0.T, K0 @ K1.T, K1 @ K1.T
             C01 = C01 + C01.T
-            return self._per_t(t, lambda u: float(np.linalg.eigvalsh(C00 + u * C01 + u * u * C11)[-1]))
+            return self._per_t(t, lambda u: float(np.linalg.eigvalsh(_quadratic(C00, C01, C11, u))[-1]))
         G0, G1, G2 = self._GN
-        return self._per_t(t, lambda u: float(np.linalg.eigvalsh(G0 + u * G1 + u * u * G2)[-1]))
+        return self._per_t(t, lambda u: float(np.linalg.eigvalsh(_quadratic(G0, G1, G2, u))[-1]))
 
     def hessian_norm(self, t, norm: str = "frobenius"):
         """``||H L(rho(t))||`` in the given norm.
@@ -513,79 +438,9 @@ class Ray:
                    float(np.abs(self.hessian(t) - H).max() / max(1.0, np.abs(H).max())))
 
     # -------------------------------------------------------------------------------- violations
-    def certificate(self, L0: float, L1: float) -> float:
-        """A t* beyond which (L0, L1)-smoothness fails on the ray in every norm (the book's case T12, any loss).
-
-        With the leading entry ``a t^2 + b t + e`` (``a > 0``), ``|H_ii| <= ||H||`` and
-        ``||g(t)|| <= ||g0|| + t ||g1||``, the inequality ``a t^2 - |b| t - |e| > L0 + L1 (||g0|| + t ||g1||)`` holds
-        for every ``t > t* = (beta + sqrt(beta^2 + 4 a gamma)) / (2 a)``, ``beta = |b| + L1 ||g1||``,
-        ``gamma = L0 + |e| + L1 ||g0||``.
-
-        Parameters
-        ----------
-        L0, L1 : float
-            The constants of Definition 1, both >= 0.
-
-        Returns
-        -------
-        float
-            t*.
-
-        Raises
-        ------
-        ValueError
-            When the leading entry has no ``t^2`` term for this direction M (no violation along this ray).
-        """
-        L0, L1 = _nonnegative(L0, "L0"), _nonnegative(L1, "L1")
-        e, b, a = self.leading_entry()
-        if a <= 1e-12 * max(1.0, float(np.abs(self.H0).max())):
-            raise ValueError("certificate: the t^2 coefficient of the leading entry is 0 for this direction M "
-                             "(e.g. M = Omega with cross-entropy), so the ray gives no violation")
-        beta = abs(b) + L1 * np.linalg.norm(self.g1)
-        gamma = L0 + abs(e) + L1 * np.linalg.norm(self.g0)
-        return float((beta + math.sqrt(beta * beta + 4 * a * gamma)) / (2 * a))
-
-    @checked(grid="count")
-    def first_violation(self, L0: float, L1: float, norm: str = "frobenius", t_max: float | None = None,
-                        grid: int = 400) -> float:
-        """The smallest ``t >= 0`` found with ``||H(rho(t))|| > L0 + L1 ||grad L(rho(t))||`` (``inf`` if none up to
-        ``t_max``, default ``2 certificate(L0, L1)``), located on a geometric grid and refined by bisection.
-
-        Parameters
-        ----------
-        L0, L1 : float
-            The constants of Definition 1, both >= 0.
-        norm : {"frobenius", "operator"}
-            The Hessian norm.
-        t_max : float, optional
-            The end of the search (> 0; default ``2 certificate(L0, L1)``).
-        grid : int
-            Number of points of the geometric search grid.
-
-        Returns
-        -------
-        float
-            The first violating t, or ``inf``.
-        """
-        L0, L1 = _nonnegative(L0, "L0"), _nonnegative(L1, "L1")
-        if t_max is None:
-            t_max = 2.0 * self.certificate(L0, L1)
-        excess = lambda u: self.hessian_norm(u, norm) - L0 - L1 * self.gradient_norm(u)  # noqa: E731
-        ts = np.concatenate([[0.0], np.geomspace(min(1e-3, t_max), t_max, grid)])
-        values = np.array([excess(u) for u in ts])
-        bad = np.flatnonzero(values > 0)
-        if bad.size == 0:
-            return math.inf
-        j = bad[0]
-        if j == 0:
-            return 0.0
-        lo, hi = ts[j - 1], ts[j]
-        for _ in range(200):
-            mid = 0.5 * (lo + hi)
-            if mid in (lo, hi):
-                break
-            lo, hi = (lo, mid) if excess(mid) > 0 else (mid, hi)
-        return float(hi)
+    # Where (L0, L1)-smoothness fails along the ray: written in _ray_violations.py, methods of this class.
+    certificate = _ray_violations.certificate
+    first_violation = _ray_violations.first_violation
 
 
 def _largest_magnitude(H) -> float:
@@ -597,59 +452,15 @@ def _largest_magnitude(H) -> float:
     return float(abs(value[0]))
 
 
-def _nonnegative(x, name):
-    if isinstance(x, bool) or not isinstance(x, numbers.Real) or not (x >= 0) or not math.isfinite(x):
-        raise ValueError(f"{name}: expected a finite number >= 0, got {x!r}")
-    return float(x)
+def _quadratic(c0, c1, c2, t):
+    """``c0 + t c1 + t^2 c2``: every closed form on the ray is a polynomial of degree <= 2 in t."""
+    return c0 + t * c1 + t * t * c2
 
 
+def _shaped(out, ts):
+    """``out`` as a float when the positions ``ts`` were one number, else as an array of their shape."""
+    return float(out) if ts.ndim == 0 else out
 
-# ------------------------------------------------------------------------------------------------ along a ray
-@checked(X="matrix", t="vector")
-def norms_along_ray(net: MLP, X, Y, t, loss: str = "square", M=None, **ray_options) -> dict[str, np.ndarray]:
-    """Gradient and Hessian norms at rho(t) for every t in ``t``, for any depth (closed forms throughout).
 
-    Returns a dict with the arrays ``"t"``, ``"gradient"`` (Euclidean), ``"frobenius"``, ``"operator"`` and
-    ``"gauss_newton"`` (operator norm of the Gauss-Newton part). For ``depth >= 1`` this is :class:`Ray` (extra
-    keyword arguments go to it); for ``depth = 0`` the ray is ``(t M, 0)``, the Hessian is :func:`depth0_hessian`
-    (equal to its Gauss-Newton part, the output being linear) and the gradient is the network's exact backward pass.
-
-    Parameters
-    ----------
-    net : MLP
-        Standard parametrisation, biases, no output activation.
-    X, Y : array_like
-        Data, ``(n, d_in)`` and ``(n, d_out)``.
-    t : float or array_like
-        The positions on the ray: a number or a 1-D array.
-    loss : {"square", "cross_entropy"}
-        The loss (eqs. 13-14).
-    M : array_like, shape (d_out, c_l), optional
-        The direction of the last layer (default :func:`default_direction`).
-    **ray_options
-        ``c``, ``offset``, ``absorb``: passed to :class:`Ray` (depth >= 1 only).
-
-    Returns
-    -------
-    dict of str to ndarray
-        The arrays ``"t"``, ``"gradient"``, ``"frobenius"``, ``"operator"`` and ``"gauss_newton"``.
-    """
-    ts = np.atleast_1d(_ts(t))
-    _check_net(net)
-    if net.depth >= 1:
-        r = Ray(net, X, Y, loss=loss, M=M, **ray_options)
-        return {"t": ts, "gradient": r.gradient_norm(ts), "frobenius": r.frobenius_norm(ts),
-                "operator": r.operator_norm(ts), "gauss_newton": r.gauss_newton_norm(ts)}
-    if ray_options:
-        raise ValueError(f"{', '.join(ray_options)}: options of the ray through hidden layers; the network has none")
-    f = loss_function(net, X, Y, loss=loss)
-    grad, frob, op = [], [], []
-    for u in ts:
-        w = ray(net, float(u), loss=loss, M=M)
-        H = depth0_hessian(net, f.X, f.Y, w, loss=loss)
-        grad.append(np.linalg.norm(f.gradient(w)))
-        frob.append(np.linalg.norm(H))
-        op.append(np.abs(np.linalg.eigvalsh(H)).max())
-    op = np.array(op)
-    return {"t": ts, "gradient": np.array(grad), "frobenius": np.array(frob), "operator": op, "gauss_newton": op}
-
+# norms_along_ray (any depth, the Ray above for depth >= 1) lives in along_ray.py and stays importable from here.
+from .along_ray import norms_along_ray  # noqa: E402

@@ -3,21 +3,11 @@ admissible (L0, L1) (Definition 1; Li, Qian, Tian, Rakhlin and Jadbabaie 2023)."
 
 from __future__ import annotations
 
-import math
-import numbers
-
 import numpy as np
 
-from .._validate import as_float_array
+from .._validate import as_float_array, positive_number
 
 __all__ = ["l0l1_ratio", "power_ell", "ell_ratio", "min_L1", "admissible_frontier", "smallest_cover"]
-
-
-def _nonnegative(x, name):
-    if isinstance(x, bool) or not isinstance(x, numbers.Real) or not (x >= 0) or not math.isfinite(x):
-        raise ValueError(f"{name}: expected a finite number >= 0, got {x!r}")
-    return float(x)
-
 
 
 # ------------------------------------------------------------------------------------------------ ratios
@@ -56,7 +46,8 @@ def l0l1_ratio(hess_norm, grad_norm, L0: float, L1: float) -> np.ndarray:
         The ratios.
     """
     H, g = _norm_pair(hess_norm, grad_norm)
-    return _safe_ratio(H, _nonnegative(L0, "L0") + _nonnegative(L1, "L1") * g)
+    L0, L1 = positive_number(L0, "L0", allow_zero=True), positive_number(L1, "L1", allow_zero=True)
+    return _safe_ratio(H, L0 + L1 * g)
 
 
 def power_ell(L0: float, L1: float, p: float):
@@ -74,8 +65,8 @@ def power_ell(L0: float, L1: float, p: float):
     callable
         ``phi``, vectorised over NumPy arrays (its docstring states the constants).
     """
-    L0, L1 = _nonnegative(L0, "L0"), _nonnegative(L1, "L1")
-    p = _nonnegative(p, "p")
+    L0, L1 = positive_number(L0, "L0", allow_zero=True), positive_number(L1, "L1", allow_zero=True)
+    p = positive_number(p, "p", allow_zero=True)
 
     def phi(u):
         return L0 + L1 * np.asarray(u, dtype=np.float64) ** p
@@ -216,7 +207,7 @@ def smallest_cover(hess_norm, grad_norm, kappa: float = 1.0) -> tuple[float, flo
         The smallest admissible pair on the line.
     """
     H, g = _norm_pair(hess_norm, grad_norm)
-    kappa = _nonnegative(kappa, "kappa")
+    kappa = positive_number(kappa, "kappa", allow_zero=True)
     s = float(_safe_ratio(H, 1.0 + kappa * g).max()) if H.size else 0.0
     return s, kappa * s
 
