@@ -175,7 +175,7 @@ def nonlinear_output() -> Result:
 @claim(
     CH,
     "Thm. 4.1, Eq. (109) with erratum E3: the w2-block of Eq. (31) is m^-3/2 |sum w4 w3^2| x^4 sum w1^4 / 4",
-    statements=("lin-thm-41",),
+    statements=("lin-thm-41", "linearity-err-e3-appendix-h-proof-of-theorem"),
 )
 def eq109() -> Result:
     m = 15
@@ -217,7 +217,8 @@ def block_law() -> Result:
     CH,
     "Beyond the paper: the Hessian of Eq. (31) vanishes at a point at distance sqrt(Z1^2 + Z2^2) from W0, "
     "so Thm. 4.1 cannot hold uniformly on a ball",
-    statements=("lin-thm-41", "linearity-obs-theorem-4-1-holds-for-a"),
+    statements=("lin-thm-41", "linearity-obs-theorem-4-1-holds-for-a",
+                "linearity-err-beyond-the-paper-the-lower-bound"),
 )
 def vanishing() -> Result:
     worst, dists, init = 0.0, [], []

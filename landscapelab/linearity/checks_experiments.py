@@ -22,7 +22,7 @@ POSITION = 30
 
 
 @claim(CH, "Erratum E6: Eq. (48) as printed (no bias) is positively homogeneous, f(2x) = 2 f(x) for x > 0",
-       statements=("linearity-obs-eq-48-cannot-be-trained-as",))
+       statements=("linearity-obs-eq-48-cannot-be-trained-as", "linearity-err-e6-appendix-b-eq-48"))
 def eq48() -> Result:
     ratios = [experiments.eq48_homogeneity(seed=s, x=x) for s, x in ((0, 1.7), (1, 0.3), (2, 9.0))]
     err = max(abs(r - 2.0) for r in ratios)
@@ -113,7 +113,7 @@ def distance() -> Result:
     CH,
     "Erratum E14: swish with beta = 0.1 has phi' in [-0.0998, 1.0998], zero at z = -12.78, so it is not a "
     "Thm. 5.1 output; z + softplus(z) - ln 2 has phi' in (1, 2)",
-    statements=("linearity-obs-linearity-is-not-needed-and-neither",),
+    statements=("linearity-obs-linearity-is-not-needed-and-neither", "linearity-err-e14-swish-is-not-a-theorem"),
 )
 def swish_violates() -> Result:
     from scipy.optimize import brentq

@@ -27,6 +27,31 @@ from ..fits import loglog_slope
 #: Place of the chapter in ``landscapelab verify`` (book order).
 POSITION = 10
 
+#: Statements of the chapter no claim checks, and why (see ``tests/core/test_statement_coverage.py``).
+NOT_CHECKED = {
+    "smoothness-rem-compact": (
+        "an elementary fact of analysis (a continuous Hessian is bounded on a compact set, so (L0, 0) works there "
+        "with L0 its largest norm), stated to explain why a counterexample must go to infinity; it has no number to "
+        "measure, and the chapter's rows follow the ray off to infinity instead"),
+    "smoothness-err-an-experiment-that-is-not-in": (
+        "a remark on the paper's text (an experiment its conclusion mentions but does not report); there is no "
+        "number in the paper to reproduce"),
+    "smoothness-err-the-shape-of-m-i-and": (
+        "notation (the shapes the prose gives M^i and b^i, a function's name); the library follows the equations, "
+        "and the rows of Lemmas 9-11 check the derivatives in that convention against autograd"),
+    "smoothness-err-depth-is-counted-in-two-ways": (
+        "terminology (hidden layers against affine maps); the chapter fixes one meaning and nothing is measured"),
+    "smoothness-err-the-first-order-term-of-definitions": (
+        "a misprint in Definitions 4 and 5, shown by the chapter's worked example for a linear L in a cell; no "
+        "claim of the chapter uses those definitions"),
+    "smoothness-err-two-typos-in-the-proof-of": (
+        "two typos in the proof of Theorem 14 (an index, inner for outer product); the entry itself is checked by "
+        "the row 'The full entry'"),
+    "smoothness-err-the-proof-of-theorem-15-cites": (
+        "a wrong citation in the proof of Theorem 15 (the Hessian on the ray for the general one); the bound is "
+        "checked everywhere it is claimed by the row 'Theorem 15'"),
+}
+
 #: t values on which growth exponents are fitted (the asymptotic regime; see the chapter).
 FIT_T = np.geomspace(1e2, 1e4, 6)
 #: t values at which the closed forms are compared with autograd (three: both sides are quadratics in t).

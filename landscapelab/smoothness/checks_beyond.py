@@ -53,8 +53,7 @@ def explicit_violation() -> Result:
 
 
 @claim("smoothness", "The smallest L0 = L1 covering the T2 ray on [0, T] grows linearly in T (norms from "
-                     "exact passes), like 36 / sqrt(192) T",
-       statements=("smoothness-rem-compact",))
+                     "exact passes), like 36 / sqrt(192) T")
 def cover_grows_linearly() -> Result:
     t = np.concatenate([[0.0], np.geomspace(1e-2, 1e4, 40)])
     norms = ray_norms("T2", t)

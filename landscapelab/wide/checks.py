@@ -203,7 +203,8 @@ def cnn_expressivity() -> Result:
 
 
 @claim("wide", "Lemma 2.4.9: gradient sandwich (200 draws, 2-40-10-5-3 softplus); Lemma 2.6.2 = autograd",
-       statements=("wide-lem-sandwich", "wide_layers-obs-lemma-2-4-9-s-lower"))
+       statements=("wide-lem-sandwich", "wide_layers-obs-lemma-2-4-9-s-lower",
+                   "wide_layers-err-the-gradient-in-the-proof-of"))
 def gradient_sandwich() -> Result:
     rng = np.random.default_rng(0)
     X, Y = rng.standard_normal((30, 2)), rng.standard_normal((30, 3))
@@ -220,9 +221,11 @@ def gradient_sandwich() -> Result:
     auto = net.unflatten(autograd.grad(lambda v: 0.5 * np.sum((net(v, X) - Y) ** 2))(w))
     bp = cr.backprop(fe.thesis_layers(net, w), X, Y, "softplus")
     err = max(np.abs(bp["grad_U"][l] - auto[l][0].T).max() / np.abs(auto[l][0]).max() for l in range(4))
-    ok = inside == 200 and err < 1e-12
-    return Result(f"{inside}/200 inside; median lower/||grad|| = 1e{np.median(np.log10(np.maximum(gaps, 1e-300))):.0f};"
-                  f" backprop vs autograd {'< 1e-12' if err < 1e-12 else f'{err:.1e}'}", "200/200; < 1e-12", ok)
+    median = float(np.median(np.log10(np.maximum(gaps, 1e-300))))       # the lower bound is vacuous in practice
+    ok = inside == 200 and err < 1e-12 and median < -6
+    return Result(f"{inside}/200 inside; median lower/||grad|| = 1e{median:.0f};"
+                  f" backprop vs autograd {'< 1e-12' if err < 1e-12 else f'{err:.1e}'}",
+                  "200/200; < 1e-6 (vacuous); < 1e-12", ok)
 
 
 def _critical_trial(n1: int):

@@ -121,7 +121,7 @@ def _separated(ex):
 
 
 @claim(CHAPTER, "Eq. (5.3), non-pyramidal 2-1-2-2: C_1 = {x1+x2 > 2} or {x1+x2 < -4} (printed 'and')",
-       statements=("decision_regions-obs-two-printed-formulas-are-wrong",))
+       statements=("decision_regions-obs-two-printed-formulas-are-wrong", "decision_regions-err-eq-5-3-is-a-union"))
 def non_pyramidal() -> Result:
     ex = dr.non_pyramidal_example()
     cond = dr.theorem_conditions(ex.net, ex.w)
@@ -135,7 +135,7 @@ def non_pyramidal() -> Result:
 
 
 @claim(CHAPTER, "Eq. (5.4), rank-1 W_1: as printed the red region is empty; corrected, blue = {|x1| > 1}",
-       statements=("decision_regions-obs-two-printed-formulas-are-wrong",))
+       statements=("decision_regions-obs-two-printed-formulas-are-wrong", "decision_regions-err-the-network-of-eq-5-4"))
 def low_rank() -> Result:
     printed = dr.low_rank_example(as_printed=True)
     fixed = dr.low_rank_example()

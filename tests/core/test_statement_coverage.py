@@ -3,10 +3,12 @@
 A *statement* is a ``{prf:theorem}``, ``{prf:lemma}``, ``{prf:proposition}``, ``{prf:corollary}`` or
 ``{prf:remark}`` block of a chapter notebook (its ``:label:``), or a beyond-the-paper *observation*: a bullet with
 a bold lead (``* **The paths are long**: ...``) in a section headed "What the reproduction shows beyond ...", whose
-id is ``<notebook>-obs-<the first six words of the bold lead>`` (see :func:`observation_id`). A chapter's key is the
-one its verify cell runs (``checks.run("<key>")``). Each statement must be named by a claim of that key
-(``@claim(key, text, statements=(label, ...))``) or be listed, with the reason, in ``NOT_CHECKED`` of one of the
-key's check modules, not both; and every label a claim or ``NOT_CHECKED`` names must exist in the chapter.
+id is ``<notebook>-obs-<the first six words of the bold lead>`` (see :func:`observation_id`); or an *erratum*: an
+admonition titled "Erratum ..." or "Errata ...", whose id is ``<notebook>-err-<the first six words after that>``.
+A chapter's key is the one its verify cell runs (``checks.run("<key>")``). Each statement must be named by a claim
+of that key (``@claim(key, text, statements=(label, ...))``) or be listed, with the reason, in ``NOT_CHECKED`` of
+one of the key's check modules, not both; and every label a claim or ``NOT_CHECKED`` names must exist in the
+chapter.
 """
 
 import json
@@ -21,14 +23,16 @@ BOOK = Path(__file__).resolve().parents[2] / "book"
 KINDS = ("theorem", "lemma", "proposition", "corollary", "remark")
 _BLOCK = re.compile(r"^(?P<fence>`{3,}|:{3,})\{prf:(?P<kind>[a-z]+)\}[^\n]*\n(?P<body>.*?)^(?P=fence)[ \t]*$",
                     re.S | re.M)
+_ERRATUM = re.compile(r"^(`{3,}|:{3,})\{admonition\}\s*Errat(?:um|a)\b(?P<title>.*)$", re.M)
 _ROLE = re.compile(r"\{[a-z:-]+\}`([^`<]*?)\s*(?:<[^`]*>)?`")
 
 
-def observation_id(notebook: str, lead: str) -> str:
-    """``<notebook>-obs-<words>``: the first six words of a bullet's bold lead, lower case, roles and maths
-    reduced to their text (``{prf:ref}`Theorem 4.1 <lin-thm-41>``` -> ``theorem 4 1``)."""
+def observation_id(notebook: str, lead: str, kind: str = "obs") -> str:
+    """``<notebook>-<kind>-<words>``: the first six words of a bullet's bold lead (or of an erratum's title, after
+    "Erratum"), lower case, roles and maths reduced to their text (``{prf:ref}`Theorem 4.1 <lin-thm-41>``` ->
+    ``theorem 4 1``)."""
     words = re.findall(r"[a-z0-9]+", _ROLE.sub(r"\1", lead).lower())
-    return f"{notebook}-obs-" + "-".join(words[:6])
+    return f"{notebook}-{kind}-" + "-".join(words[:6])
 
 
 def _markdown(notebook: Path) -> list[str]:
@@ -36,7 +40,7 @@ def _markdown(notebook: Path) -> list[str]:
 
 
 def statements(notebook: Path) -> dict[str, str]:
-    """Label -> kind (``theorem``, ..., ``observation``) of every statement of a chapter notebook."""
+    """Label -> kind (``theorem``, ..., ``observation``, ``erratum``) of every statement of a chapter notebook."""
     found: dict[str, str] = {}
     in_beyond = False
     for text in _markdown(notebook):
@@ -45,6 +49,8 @@ def statements(notebook: Path) -> dict[str, str]:
                 label = re.search(r"^:label:\s*(\S+)", block["body"], re.M)
                 assert label, f"{notebook.name}: a {{prf:{block['kind']}}} block without a :label:"
                 found[label[1]] = block["kind"]
+        for box in _ERRATUM.finditer(text):
+            found[observation_id(notebook.stem, box["title"], "err")] = "erratum"
         for line in text.splitlines():
             if line.startswith("#"):
                 in_beyond = bool(re.match(r"^##\s+What the reproduction shows beyond", line))
@@ -70,6 +76,7 @@ def test_the_parser_finds_the_statements_of_every_chapter():
                                                "wide_layers", "loss_topology", "decision_regions", "rsc"}
     kinds = [kind for nb, _ in CHAPTERS for kind in statements(nb).values()]
     assert kinds.count("theorem") >= 20 and kinds.count("lemma") >= 10 and kinds.count("observation") >= 20
+    assert kinds.count("erratum") >= 20
     assert observation_id("linearity", "{prf:ref}`Theorem 4.1 <lin-thm-41>` holds for a fixed displacement") \
         == "linearity-obs-theorem-4-1-holds-for-a"
 
