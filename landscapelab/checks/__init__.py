@@ -1,12 +1,13 @@
 """The claims the book demonstrates, as functions that re-derive them numerically.
 
 The core's checks are in :mod:`landscapelab.checks.core`; each chapter package ``landscapelab/<topic>/`` has its
-own ``checks.py`` (and, for a package holding several chapters, ``checks_*.py``), found on disk by
-:func:`check_modules`, so adding a chapter needs no edit here. Check functions are registered with
-:func:`claim`, which may name the labels of the book's statements (``:label:`` of a ``{prf:theorem}``, lemma,
-proposition, corollary or remark block, or the id of a beyond-the-paper observation) that the check reproduces;
-a chapter's check modules list the statements they deliberately do not check, with the reason, in a module-level
-``NOT_CHECKED = {label: reason}`` (collected by :func:`not_checked`). ``tests/core/test_statement_coverage.py``
+own ``checks.py`` (and, for a package holding several chapters or a chapter split by concept, ``checks_*.py``,
+loaded after ``checks.py`` in the order of their names), found on disk by :func:`check_modules`, so adding a
+chapter needs no edit here. Check functions are registered with :func:`claim`, which may name the labels of the
+book's statements that the check reproduces (the ``:label:`` of a ``{prf:theorem}``, lemma, proposition,
+corollary or remark block, or the id of a beyond-the-paper observation or of an erratum box). A chapter's check
+modules list the statements they deliberately do not check, with the reason, in a module-level
+``NOT_CHECKED = {label: reason}`` (collected by :func:`not_checked`); ``tests/core/test_statement_coverage.py``
 parses the chapters and asserts that every statement is named by a claim or listed there. A check function takes
 no arguments, runs at a small size in well under a few seconds, and returns a :class:`Result`.
 The same functions are called by
@@ -122,7 +123,8 @@ def claim(chapter: str, text: str, statements=()):
     statements : str or sequence of str, optional
         The labels of the chapter's statements this check reproduces: the ``:label:`` of a ``{prf:theorem}``,
         ``{prf:lemma}``, ``{prf:proposition}``, ``{prf:corollary}`` or ``{prf:remark}`` block (``"rsc-thm-rsc"``),
-        or the id ``<notebook>-obs-<words>`` of a beyond-the-paper observation (see
+        or the id ``<notebook>-obs-<words>`` of a beyond-the-paper observation or ``<notebook>-err-<words>`` of an
+        erratum box (see
         ``tests/core/test_statement_coverage.py``). The test of that name asserts that each label exists in the
         chapter, and that every statement of the chapter is named by a claim or listed in ``NOT_CHECKED``.
 
