@@ -1,8 +1,9 @@
 """``landscapelab verify``: re-derive every theorem the book demonstrates, at small sizes.
 
 Prints one row per claim (chapter, claim, measured, expected, pass/fail, seconds); ``--json`` prints a JSON list
-of objects with the keys chapter, claim, measured, expected, passed, seconds; ``--chapter NAME`` runs one chapter;
-``--list`` lists the claims without running them (also as JSON with ``--json``).
+of objects with the keys chapter, claim, measured, expected, passed, seconds and statements (the labels of the
+book's theorems, lemmas, ... and observations the claim checks); ``--chapter NAME`` runs one chapter; ``--list``
+lists the claims without running them (also as JSON with ``--json``: chapter, claim, statements).
 
 Exit status: 0 when every claim passed, 1 when a claim failed, 2 for a usage error (an unknown chapter, or a chapter
 with no claims, so that a CI job naming a chapter can never pass vacuously).
@@ -39,7 +40,8 @@ def _verify(args, parser) -> tuple[int, str]:
     if args.list:
         entries = checks.registry(args.chapter)
         if args.json:
-            return 0, json.dumps([{"chapter": e.chapter, "claim": e.claim} for e in entries], indent=1)
+            return 0, json.dumps([{"chapter": e.chapter, "claim": e.claim, "statements": list(e.statements)}
+                                    for e in entries], indent=1)
         return 0, "\n".join(f"{entry.chapter}: {entry.claim}" for entry in entries)
     rows = checks.run(args.chapter, progress=not args.json and sys.stderr.isatty())
     status = 0 if all(r.passed for r in rows) else 1

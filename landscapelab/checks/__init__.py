@@ -1,10 +1,16 @@
 """The claims the book demonstrates, as functions that re-derive them numerically.
 
 The core's checks are in :mod:`landscapelab.checks.core`; each chapter package ``landscapelab/<topic>/`` has its
-own ``checks.py`` (and, for a package holding several chapters, ``checks_*.py``), found on disk by
-:func:`check_modules`, so adding a chapter needs no edit here. Check functions are registered with
-:func:`claim`. A check function takes no arguments, runs at a small size in well under a few seconds, and returns a
-:class:`Result`. The same functions are called by
+own ``checks.py`` (and, for a package holding several chapters or a chapter split by concept, ``checks_*.py``,
+loaded after ``checks.py`` in the order of their names), found on disk by :func:`check_modules`, so adding a
+chapter needs no edit here. Check functions are registered with :func:`claim`, which may name the labels of the
+book's statements that the check reproduces (the ``:label:`` of a ``{prf:theorem}``, lemma, proposition,
+corollary or remark block, or the id of a beyond-the-paper observation or of an erratum box). A chapter's check
+modules list the statements they deliberately do not check, with the reason, in a module-level
+``NOT_CHECKED = {label: reason}`` (collected by :func:`not_checked`); ``tests/core/test_statement_coverage.py``
+parses the chapters and asserts that every statement is named by a claim or listed there. A check function takes
+no arguments, runs at a small size in well under a few seconds, and returns a :class:`Result`.
+The same functions are called by
 
 * ``landscapelab verify`` (:mod:`landscapelab.cli`), which prints one row per claim;
 * the tests (``tests/core/test_checks.py`` runs every registered check and asserts ``passed``);
@@ -23,11 +29,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from collections.abc import Callable
 
-__all__ = ["CHAPTERS", "Result", "Row", "claim", "chapters", "registry", "run", "run_claim", "table"]
+__all__ = ["CHAPTERS", "Result", "Row", "claim", "chapters", "not_checked", "registry", "run", "run_claim",
+           "table"]
 
 #: Where a check module sits in the book when it does not say (``POSITION = <int>`` at module level).
 DEFAULT_POSITION = 100
 _CHAPTER_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
 
 
 @dataclass
@@ -65,6 +73,8 @@ class Row:
         Whether the claim held.
     seconds : float
         Time the check took.
+    statements : tuple of str
+        The labels of the book's statements the claim checks (see :func:`claim`); empty if it names none.
     """
 
     chapter: str
@@ -73,6 +83,7 @@ class Row:
     expected: str
     passed: bool
     seconds: float
+    statements: tuple[str, ...] = ()
 
     def as_dict(self) -> dict:
         """The row as a plain dict with the keys of ``landscapelab verify --json``.
@@ -80,8 +91,11 @@ class Row:
         Returns
         -------
         dict
+            ``chapter``, ``claim``, ``measured``, ``expected``, ``passed``, ``seconds`` and ``statements`` (a list).
         """
-        return asdict(self)
+        row = asdict(self)
+        row["statements"] = list(self.statements)
+        return row
 
 
 @dataclass
@@ -90,12 +104,13 @@ class _Claim:
     claim: str
     fn: Callable[[], Result]
     position: int
+    statements: tuple[str, ...] = ()
 
 
 _REGISTRY: dict[str, list[_Claim]] = {}
 
 
-def claim(chapter: str, text: str):
+def claim(chapter: str, text: str, statements=()):
     """Register the decorated zero-argument function as the check of ``text`` in ``chapter``.
 
     Parameters
@@ -105,16 +120,32 @@ def claim(chapter: str, text: str):
         package usually uses its own name; a package holding several chapters uses one key per chapter.
     text : str
         The claim as printed by ``landscapelab verify``. Registering the same text again replaces the check.
+    statements : str or sequence of str, optional
+        The labels of the chapter's statements this check reproduces: the ``:label:`` of a ``{prf:theorem}``,
+        ``{prf:lemma}``, ``{prf:proposition}``, ``{prf:corollary}`` or ``{prf:remark}`` block (``"rsc-thm-rsc"``),
+        or the id ``<notebook>-obs-<words>`` of a beyond-the-paper observation or ``<notebook>-err-<words>`` of an
+        erratum box (see
+        ``tests/core/test_statement_coverage.py``). The test of that name asserts that each label exists in the
+        chapter, and that every statement of the chapter is named by a claim or listed in ``NOT_CHECKED``.
 
     Returns
     -------
     callable
-        The decorator; it returns the function unchanged (with ``.claim`` and ``.chapter`` attributes).
+        The decorator; it returns the function unchanged (with ``.claim``, ``.chapter`` and ``.statements``
+        attributes).
     """
     if not isinstance(chapter, str) or not _CHAPTER_NAME.match(chapter):
         raise ValueError(f"chapter: expected a lower-case identifier such as 'smoothness', got {chapter!r}")
     if not isinstance(text, str) or not text.strip():
         raise ValueError(f"text: expected a non-empty description of the claim, got {text!r}")
+    labels = (statements,) if isinstance(statements, str) else statements
+    if not isinstance(labels, (tuple, list)):
+        raise TypeError(f"statements: expected a label or a tuple of labels, got {type(statements).__name__}")
+    for label in labels:
+        if not isinstance(label, str) or not _LABEL.match(label):
+            raise ValueError(f"statements: expected labels such as 'rsc-thm-rsc' (letters, digits, '-', '_', "
+                             f"'.', ':'), got {label!r}")
+    labels = tuple(dict.fromkeys(labels))
 
     def register(fn: Callable[[], Result]):
         if not callable(fn):
@@ -123,9 +154,10 @@ def claim(chapter: str, text: str):
         position = int(getattr(module, "POSITION", DEFAULT_POSITION))
         entries = _REGISTRY.setdefault(chapter, [])
         entries[:] = [c for c in entries if c.claim != text]
-        entries.append(_Claim(chapter, text, fn, position))
+        entries.append(_Claim(chapter, text, fn, position, labels))
         fn.claim = text
         fn.chapter = chapter
+        fn.statements = labels
         return fn
 
     return register
@@ -159,6 +191,31 @@ def chapters() -> tuple[str, ...]:
     order = {chapter: min(c.position for c in entries) if chapter != "core" else -1
              for chapter, entries in _REGISTRY.items() if entries}
     return tuple(sorted(order, key=lambda chapter: (order[chapter], chapter)))
+
+
+def not_checked(chapter: str) -> dict[str, str]:
+    """The statements of a chapter that no claim checks, with the reason, from the chapter's check modules.
+
+    A check module (one holding claims of ``chapter``) may define ``NOT_CHECKED = {label: reason}`` at module
+    level: a definition-like lemma used only inside a proof, or a statement the chapter says it does not reproduce.
+
+    Parameters
+    ----------
+    chapter : str
+        A chapter key with claims (see :func:`chapters`).
+
+    Returns
+    -------
+    dict
+        Label -> reason, merged over the chapter's check modules (in the order of :func:`check_modules`).
+    """
+    entries = registry(chapter)
+    modules = {entry.fn.__module__ for entry in entries}
+    found: dict[str, str] = {}
+    for name in check_modules():
+        if name in modules:
+            found.update(getattr(sys.modules[name], "NOT_CHECKED", {}))
+    return found
 
 
 def __getattr__(name):
@@ -204,7 +261,7 @@ def run_claim(entry: _Claim) -> Row:
     except Exception as err:  # a crashing check is a failed claim, reported rather than raised
         result = Result(measured=f"error: {type(err).__name__}: {err}", expected="no error", passed=False)
     return Row(entry.chapter, entry.claim, result.measured, result.expected, bool(result.passed),
-               time.perf_counter() - start)
+               time.perf_counter() - start, entry.statements)
 
 
 def run(chapter: str | None = None, progress: bool = False) -> list[Row]:

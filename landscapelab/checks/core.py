@@ -100,7 +100,8 @@ def flatten_round_trip() -> Result:
 
 
 @claim("core", "Ritz values after a few Lanczos steps interlace the autograd Hessian's spectrum, each within its "
-               "residual of an eigenvalue")
+               "residual of an eigenvalue",
+       statements=("thm-ritz",))
 def ritz_values_bracket_the_spectrum() -> Result:
     from ..curvature.krylov import lanczos
 

@@ -21,7 +21,8 @@ from .checks import CH, _norm, _small
 POSITION = 30
 
 
-@claim(CH, "Erratum E6: Eq. (48) as printed (no bias) is positively homogeneous, f(2x) = 2 f(x) for x > 0")
+@claim(CH, "Erratum E6: Eq. (48) as printed (no bias) is positively homogeneous, f(2x) = 2 f(x) for x > 0",
+       statements=("linearity-obs-eq-48-cannot-be-trained-as", "linearity-err-e6-appendix-b-eq-48"))
 def eq48() -> Result:
     ratios = [experiments.eq48_homogeneity(seed=s, x=x) for s, x in ((0, 1.7), (1, 0.3), (2, 9.0))]
     err = max(abs(r - 2.0) for r in ratios)
@@ -49,6 +50,7 @@ def _theorem51(width, output_name):
     CH,
     "Thm. 5.1: with |phi'| >= 1 gradient descent converges at the linear model's rate while the kernel of "
     "phi(f) moves by order 1 (m = 300, 500 steps)",
+    statements=("lin-thm-51", "linearity-obs-linearity-is-not-needed-and-neither"),
 )
 def theorem51() -> Result:
     lin, non = _theorem51(300, None), _theorem51(300, "shifted_softplus")
@@ -77,6 +79,7 @@ def _figure1(width, seed):
     CH,
     "Fig. 1 (to loss 0.1): Delta K of the linear-output net falls with width (faster than m^-1/2); "
     "softmax's stays near 1",
+    statements=("linearity-obs-the-trained-kernel-changes-less-than",),
 )
 def figure1() -> Result:
     ms = [30, 100, 300]
@@ -110,6 +113,7 @@ def distance() -> Result:
     CH,
     "Erratum E14: swish with beta = 0.1 has phi' in [-0.0998, 1.0998], zero at z = -12.78, so it is not a "
     "Thm. 5.1 output; z + softplus(z) - ln 2 has phi' in (1, 2)",
+    statements=("linearity-obs-linearity-is-not-needed-and-neither", "linearity-err-e14-swish-is-not-a-theorem"),
 )
 def swish_violates() -> Result:
     from scipy.optimize import brentq
@@ -137,6 +141,7 @@ def swish_violates() -> Result:
     CH,
     "Erratum E8: the LeCun parametrisation of the same function changes ||H|| / K(x, x) by an O(1) factor "
     "(H_std = S^-1 H S^-1 checked against autograd)",
+    statements=("linearity-obs-parametrisation-e8",),
 )
 def lecun_ratio() -> Result:
     m, d = 12, 4

@@ -9,6 +9,8 @@ by the core :class:`landscapelab.MLP`, singular values with SciPy's ``gesvd`` dr
 
 from __future__ import annotations
 
+import math
+
 import autograd
 import autograd.numpy as anp
 import numpy as np
@@ -26,6 +28,13 @@ from . import skip as sk
 #: Place of the chapter in ``landscapelab verify`` (book order).
 POSITION = 40
 
+#: Statements of the chapter no claim checks, and why (see ``tests/core/test_statement_coverage.py``).
+NOT_CHECKED = {
+    "wide_layers-obs-the-wide-layer-is-sufficient-not": (
+        "an L-BFGS training experiment (31 runs of 2 to 8 s each, a cached sweep whose table of final losses the "
+        "chapter prints); one run is too slow for a verify row, and no closed form predicts which runs reach zero"),
+}
+
 EPS = np.finfo(np.float64).eps
 
 
@@ -42,7 +51,8 @@ def _layer(X, W, b, name):
             "relu": np.maximum(Z, 0.0), "leaky": np.maximum(0.1 * Z, Z), "identity": Z, "square": Z * Z}[name]
 
 
-@claim("wide", "Theorem 2.4.5: random analytic layer with n_1 >= N has rank N (N = 50)")
+@claim("wide", "Theorem 2.4.5: random analytic layer with n_1 >= N has rank N (N = 50)",
+       statements=("wide-thm-as",))
 def analytic_full_rank() -> Result:
     ok = total = 0
     for d, gen in ((2, "uniform"), (10, "gaussian")):
@@ -58,7 +68,8 @@ def analytic_full_rank() -> Result:
     return Result(f"{ok}/{total} draws of rank 50 (library and gesvd agree)", "all", ok == total)
 
 
-@claim("wide", "Remark after Thm 2.4.5: sigma(t) = t gives rank d+1, t^2 gives (d+1)(d+2)/2")
+@claim("wide", "Remark after Thm 2.4.5: sigma(t) = t gives rank d+1, t^2 gives (d+1)(d+2)/2",
+       statements=("wide-thm-as",))
 def polynomial_rank() -> Result:
     X = np.random.default_rng(0).uniform(-1, 1, (50, 2))
     got = []
@@ -71,7 +82,29 @@ def polynomial_rank() -> Result:
     return Result(f"ranks {sorted({a for a, _, _ in got})} at n_1 = 6, 50, 200", "3 (identity), 6 (square)", ok)
 
 
-@claim("wide", "ReLU and leaky ReLU: rank < N on an open set (d = 2, n_1 = N = 50)")
+@claim("wide", "Full rank is cheap, conditioning is not: at d = 2, n_1 = N = 50 gesvd counts rank N, yet a vector x "
+               "with ||F_1 x|| summed exactly (math.fsum) certifies sigma_min / sigma_max < 1e-9 (sigmoid, softplus; "
+               "3 draws each)", statements=("wide_layers-obs-full-rank-is-cheap-conditioning-is",))
+def conditioning_is_not_cheap() -> Result:
+    full, worst = 0, 0.0
+    for name in ("sigmoid", "softplus"):
+        for seed in range(3):
+            X = np.random.default_rng(seed).uniform(-1, 1, (50, 2))
+            F = _layer(X, *fe.random_layer(X, 50, 1.0, "gaussian", seed + 10_000), name)
+            full += _rank_gesvd(F) == 50
+            x = scipy_svd(F, lapack_driver="gesvd")[2][-1]        # any x gives sigma_min <= ||F x|| / ||x||
+            products = F * x
+            residual = np.array([math.fsum(row) for row in products])      # exact sums of the rounded products
+            rounding = 50 * EPS * np.abs(products).sum(axis=1)              # bound on the products' rounding
+            upper = (np.linalg.norm(residual) + np.linalg.norm(rounding)) / np.linalg.norm(x)
+            worst = max(worst, upper / np.linalg.norm(F, axis=0).max())     # sigma_max >= largest column norm
+    ok = full == 6 and worst < 1e-9
+    return Result(f"rank 50 in {full}/6 draws; sigma_min / sigma_max <= {worst:.0e} (certified)", "6/6; < 1e-9",
+                  bool(ok))
+
+
+@claim("wide", "ReLU and leaky ReLU: rank < N on an open set (d = 2, n_1 = N = 50)",
+       statements=("wide_layers-obs-relu-features-fail-on-open-sets",))
 def relu_rank_deficient() -> Result:
     X = np.random.default_rng(0).uniform(-1, 1, (50, 2))
     medians, centred, large = [], [], []
@@ -92,7 +125,8 @@ def relu_rank_deficient() -> Result:
                   f"{min(centred)}-{max(centred)}; biases +50: <= {max(large)}", "< 48; 50; <= 3", ok)
 
 
-@claim("wide", "Theorem 2.4.4: A(alpha) -> triangular, det A / sigma(beta)^N -> 1 (sigmoid, N = 50)")
+@claim("wide", "Theorem 2.4.4: A(alpha) -> triangular, det A / sigma(beta)^N -> 1 (sigmoid, N = 50)",
+       statements=("wide-thm-exist",))
 def triangular_limit() -> Result:
     X = np.random.default_rng(0).uniform(-1, 1, (50, 2))
     out = []
@@ -108,7 +142,8 @@ def triangular_limit() -> Result:
                   f"{out[1][2]:.6f}", "-> 0; -> 1", ok)
 
 
-@claim("wide", "Theorem 2.4.4 with ReLU: exactly triangular, det = 1, yet numerical rank < N")
+@claim("wide", "Theorem 2.4.4 with ReLU: exactly triangular, det = 1, yet numerical rank < N",
+       statements=("wide-thm-exist", "wide_layers-obs-assumption-2-4-2-does-not"))
 def triangular_relu() -> Result:
     X = np.random.default_rng(0).uniform(-1, 1, (50, 2))
     t = co.triangular_layer(X, "relu", 1e4, 1.0, n_filters=50, seed=1)
@@ -132,7 +167,8 @@ def _conv1d_features(X, filters, bias, width):
     return 1.0 / (1.0 + np.exp(-(F + bias)))
 
 
-@claim("wide", "Section 2.3: M_k matches the thesis's 2-filter example; 1-D CNN rank = min(N, 14 T)")
+@claim("wide", "Section 2.3: M_k matches the thesis's 2-filter example; 1-D CNN rank = min(N, 14 T)",
+       statements=("wide-thm-as",))
 def cnn_rank() -> Result:
     W = np.array([[1.0, 4.0], [2.0, 5.0], [3.0, 6.0]])
     thesis = np.array([[1, 2, 3, 0, 0], [4, 5, 6, 0, 0], [0, 1, 2, 3, 0], [0, 4, 5, 6, 0], [0, 0, 1, 2, 3],
@@ -152,7 +188,8 @@ def cnn_rank() -> Result:
     return Result(f"example {'matches' if example else 'differs'}; ranks {sorted(set(ranks))}", "28, 42, 56", ok)
 
 
-@claim("wide", "Corollary 2.4.6: one conv layer with n_1 >= N fits any y (N = 56, 5 filters of length 3)")
+@claim("wide", "Corollary 2.4.6: one conv layer with n_1 >= N fits any y (N = 56, 5 filters of length 3)",
+       statements=("wide-cor-express",))
 def cnn_expressivity() -> Result:
     rng = np.random.default_rng(1)
     X, y = rng.standard_normal((56, 16)), rng.standard_normal(56)
@@ -165,7 +202,9 @@ def cnn_expressivity() -> Result:
                   f"(fully connected: {(16 + 2) * 70 + 1})", "< 1e-9", err < 1e-9)
 
 
-@claim("wide", "Lemma 2.4.9: gradient sandwich (200 draws, 2-40-10-5-3 softplus); Lemma 2.6.2 = autograd")
+@claim("wide", "Lemma 2.4.9: gradient sandwich (200 draws, 2-40-10-5-3 softplus); Lemma 2.6.2 = autograd",
+       statements=("wide-lem-sandwich", "wide_layers-obs-lemma-2-4-9-s-lower",
+                   "wide_layers-err-the-gradient-in-the-proof-of"))
 def gradient_sandwich() -> Result:
     rng = np.random.default_rng(0)
     X, Y = rng.standard_normal((30, 2)), rng.standard_normal((30, 3))
@@ -182,9 +221,11 @@ def gradient_sandwich() -> Result:
     auto = net.unflatten(autograd.grad(lambda v: 0.5 * np.sum((net(v, X) - Y) ** 2))(w))
     bp = cr.backprop(fe.thesis_layers(net, w), X, Y, "softplus")
     err = max(np.abs(bp["grad_U"][l] - auto[l][0].T).max() / np.abs(auto[l][0]).max() for l in range(4))
-    ok = inside == 200 and err < 1e-12
-    return Result(f"{inside}/200 inside; median lower/||grad|| = 1e{np.median(np.log10(np.maximum(gaps, 1e-300))):.0f};"
-                  f" backprop vs autograd {'< 1e-12' if err < 1e-12 else f'{err:.1e}'}", "200/200; < 1e-12", ok)
+    median = float(np.median(np.log10(np.maximum(gaps, 1e-300))))       # the lower bound is vacuous in practice
+    ok = inside == 200 and err < 1e-12 and median < -6
+    return Result(f"{inside}/200 inside; median lower/||grad|| = 1e{median:.0f};"
+                  f" backprop vs autograd {'< 1e-12' if err < 1e-12 else f'{err:.1e}'}",
+                  "200/200; < 1e-6 (vacuous); < 1e-12", ok)
 
 
 def _critical_trial(n1: int):
@@ -210,7 +251,8 @@ def _critical_trial(n1: int):
             "member": cr.in_S_k(layers, X, "sigmoid", 1)["member"], "rank_F1": _rank_gesvd(F1)}
 
 
-@claim("wide", "Theorem 2.4.10: in S_1, grad_{U_2} Phi = 0 only if Phi = 0 (5-n_1-10-3, N = 30)")
+@claim("wide", "Theorem 2.4.10: in S_1, grad_{U_2} Phi = 0 only if Phi = 0 (5-n_1-10-3, N = 30)",
+       statements=("wide-thm-critical",))
 def critical_iff_zero_loss() -> Result:
     a, b = _critical_trial(40), _critical_trial(4)
     ok = (a["member"] and a["rank_F1"] == 30 and a["rank_J"] == 90
@@ -223,7 +265,8 @@ def critical_iff_zero_loss() -> Result:
                   f"|grad| {g} at Phi = {b['phi']:.2f}", "90, > 0; < 1e-12 at Phi > 0", ok)
 
 
-@claim("wide", "Theorem 2.4.11: explicit zero-loss point in S_k (k = L-1, L-2, L-3; sigmoid, N = 30)")
+@claim("wide", "Theorem 2.4.11: explicit zero-loss point in S_k (k = L-1, L-2, L-3; sigmoid, N = 30)",
+       statements=("wide-thm-critical",))
 def zero_loss_point() -> Result:
     rng = np.random.default_rng(0)
     X, labels = rng.standard_normal((30, 5)), rng.integers(0, 3, 30)
@@ -240,7 +283,8 @@ def zero_loss_point() -> Result:
                   "< 1e-9; 3/3", ok)
 
 
-@claim("wide", "Lemma 4.3.2: Psi of N = 300 skip units has rank N in a 4 x 100 net; rand fit interpolates")
+@claim("wide", "Lemma 4.3.2: Psi of N = 300 skip units has rank N in a 4 x 100 net; rand fit interpolates",
+       statements=("wide-lem-psi",))
 def psi_full_rank() -> Result:
     out = sk.psi_rank_trial(depth=4, width=100, n_samples=300, d=20, n_skip=300, activation="sigmoid", seed=0)
     rng = np.random.default_rng(0)

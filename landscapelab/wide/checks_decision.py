@@ -42,7 +42,8 @@ def _same_class_pairs(rng, net, w, n_pairs, box=4.0):
     return pairs
 
 
-@claim(CHAPTER, "Theorem 5.2.3: certificate paths of pyramidal leaky-ReLU nets stay in their region")
+@claim(CHAPTER, "Theorem 5.2.3: certificate paths of pyramidal leaky-ReLU nets stay in their region",
+       statements=("dec-thm-deep", "dec-lem-preimage", "decision_regions-obs-the-proof-is-an-algorithm"))
 def certificate_paths() -> Result:
     rng = np.random.default_rng(0)
     act = dr.leaky_relu(0.1)
@@ -65,7 +66,8 @@ def certificate_paths() -> Result:
                   f"1e-9: {worst_end < 1e-9}", "all paths in their region", ok)
 
 
-@claim(CHAPTER, "Theorem 5.2.3: each non-empty region of pyramidal 2-D leaky-ReLU nets is connected (exact)")
+@claim(CHAPTER, "Theorem 5.2.3: each non-empty region of pyramidal 2-D leaky-ReLU nets is connected (exact)",
+       statements=("dec-thm-deep",))
 def exact_connected() -> Result:
     rng = np.random.default_rng(1)
     act = dr.leaky_relu(0.1)
@@ -79,7 +81,8 @@ def exact_connected() -> Result:
     return Result(shown, "only 0 (empty region) or 1", set(counts) <= {0, 1} and counts.get(1, 0) > 0)
 
 
-@claim(CHAPTER, "Theorem 5.2.4: certificate curves of one-hidden-layer sigmoid/tanh/softplus nets, n_1 <= d")
+@claim(CHAPTER, "Theorem 5.2.4: certificate curves of one-hidden-layer sigmoid/tanh/softplus nets, n_1 <= d",
+       statements=("dec-thm-shallow",))
 def smooth_certificates() -> Result:
     rng = np.random.default_rng(2)
     total = ok = 0
@@ -92,7 +95,8 @@ def smooth_certificates() -> Result:
     return Result(f"{ok}/{total} curves in their region at resolution 0.02", "all", ok == total > 0)
 
 
-@claim(CHAPTER, "Lemma 5.2.2 fails for m < n (eq. 5.2): V = {|y| > 1} connected, pre-image {|x| > 2^(-1/6)}")
+@claim(CHAPTER, "Lemma 5.2.2 fails for m < n (eq. 5.2): V = {|y| > 1} connected, pre-image {|x| > 2^(-1/6)}",
+       statements=("dec-lem-preimage",))
 def cubic_lift() -> Result:
     ex = dr.cubic_lift_example()
     x = np.linspace(-2, 2, 400_001)
@@ -116,7 +120,8 @@ def _separated(ex):
     return dr.separates(ex.net, ex.w, ex.cls, *ex.slab, *ex.points)
 
 
-@claim(CHAPTER, "Eq. (5.3), non-pyramidal 2-1-2-2: C_1 = {x1+x2 > 2} or {x1+x2 < -4} (printed 'and')")
+@claim(CHAPTER, "Eq. (5.3), non-pyramidal 2-1-2-2: C_1 = {x1+x2 > 2} or {x1+x2 < -4} (printed 'and')",
+       statements=("decision_regions-obs-two-printed-formulas-are-wrong", "decision_regions-err-eq-5-3-is-a-union"))
 def non_pyramidal() -> Result:
     ex = dr.non_pyramidal_example()
     cond = dr.theorem_conditions(ex.net, ex.w)
@@ -129,7 +134,8 @@ def non_pyramidal() -> Result:
                   and not cond.pyramidal)
 
 
-@claim(CHAPTER, "Eq. (5.4), rank-1 W_1: as printed the red region is empty; corrected, blue = {|x1| > 1}")
+@claim(CHAPTER, "Eq. (5.4), rank-1 W_1: as printed the red region is empty; corrected, blue = {|x1| > 1}",
+       statements=("decision_regions-obs-two-printed-formulas-are-wrong", "decision_regions-err-the-network-of-eq-5-4"))
 def low_rank() -> Result:
     printed = dr.low_rank_example(as_printed=True)
     fixed = dr.low_rank_example()
@@ -157,7 +163,8 @@ def relu_counterexample() -> Result:
                   bad == 0 and n == 2 and _separated(ex) and cond.pyramidal and cond.full_rank)
 
 
-@claim(CHAPTER, "Width d + 1 already disconnects (explicit full-rank examples, d = 1, 2, 3)")
+@claim(CHAPTER, "Width d + 1 already disconnects (explicit full-rank examples, d = 1, 2, 3)",
+       statements=("decision_regions-obs-width-d-1-is-tight-with",))
 def width_d_plus_one() -> Result:
     found = []
     for d in (1, 2, 3):
@@ -169,7 +176,8 @@ def width_d_plus_one() -> Result:
                   "[True, True, True]; 2", all(found) and n == 2)
 
 
-@claim(CHAPTER, "Bridges: paths between the blue strips cross x1 = 0 above (1 - alpha)/(2 eps)")
+@claim(CHAPTER, "Bridges: paths between the blue strips cross x1 = 0 above (1 - alpha)/(2 eps)",
+       statements=("decision_regions-obs-bridges-go-to-infinity-only-in",))
 def bridges() -> Result:
     heights, ok = [], True
     for eps in (0.1, 0.01, 0.001):
@@ -204,7 +212,8 @@ def _trained(dataset, width, seed):
     return net, row["w"], X, y
 
 
-@claim(CHAPTER, "A trained width-2 net fits the strips (5.4); its blue region joins far outside the data")
+@claim(CHAPTER, "A trained width-2 net fits the strips (5.4); its blue region joins far outside the data",
+       statements=("decision_regions-obs-bridges-go-to-infinity-only-in",))
 def trained_narrow() -> Result:
     net, w, X, y = _trained("strips (5.4)", 2, 1)
     errors = int(np.sum(dr.predict(net, w, X) != y))
@@ -221,7 +230,8 @@ def trained_narrow() -> Result:
                   errors <= 2 and margin > 0 and far > 10)
 
 
-@claim(CHAPTER, "Grid counts lie: trained width-10 net on the strips, exact 1 component, grid window 2")
+@claim(CHAPTER, "Grid counts lie: trained width-10 net on the strips, exact 1 component, grid window 2",
+       statements=("decision_regions-obs-trained-networks-wider-than-d-need",))
 def grid_overcounts() -> Result:
     net, w, X, y = _trained("strips (5.4)", 10, 1)
     errors = int(np.sum(dr.predict(net, w, X) != y))

@@ -8,6 +8,8 @@ The loss along every constructed path is re-evaluated by the core :class:`landsc
 
 from __future__ import annotations
 
+import functools
+
 import autograd
 import autograd.numpy as anp
 import numpy as np
@@ -44,7 +46,8 @@ def _dense_losses(path, X, Y):
     return np.array([f(w) for w in path.flat(net)])
 
 
-@claim("loss_topology", "Lemma 3.4.10: F c(lambda) = F W along the curve; F c(1) ignores the columns outside I")
+@claim("loss_topology", "Lemma 3.4.10: F c(lambda) = F W along the curve; F c(1) ignores the columns outside I",
+       statements=("topo-lem-absorb",))
 def absorb_curve() -> Result:
     rng = np.random.default_rng(0)
     F = rng.standard_normal((8, 5)) @ rng.standard_normal((5, 12))
@@ -62,7 +65,8 @@ def absorb_curve() -> Result:
                   "5; < 1e-12; < 1e-12", ok)
 
 
-@claim("loss_topology", "Lemma 3.4.11 / Assumption 3.4.2: rank of the shifts sigma(v + b 1), 20 entries")
+@claim("loss_topology", "Lemma 3.4.11 / Assumption 3.4.2: rank of the shifts sigma(v + b 1), 20 entries",
+       statements=("loss_topology-obs-assumption-3-4-2-is-easy",))
 def shift_spans() -> Result:
     v = np.random.default_rng(0).uniform(-3, 3, 20)
     b = np.linspace(-6, 6, 400)
@@ -76,7 +80,8 @@ def shift_spans() -> Result:
     return Result(", ".join(f"{k.split('(')[0]} {got[k]}" for k in ref), "20, 20, 20, 1, 4, 2", ok)
 
 
-@claim("loss_topology", "Lemma 3.4.6: h realises any output (N = 8 <= d = 10, widths 5 > 2, leaky ReLU)")
+@claim("loss_topology", "Lemma 3.4.6: h realises any output (N = 8 <= d = 10, widths 5 > 2, leaky ReLU)",
+       statements=("topo-lem-h",))
 def h_map_realises() -> Result:
     rng = np.random.default_rng(0)
     X = rng.standard_normal((8, 10))
@@ -88,7 +93,8 @@ def h_map_realises() -> Result:
     return Result(f"relative error {'< 1e-12' if err < 1e-12 else f'{err:.0e}'}", "< 1e-12", err < 1e-12)
 
 
-@claim("loss_topology", "Theorem 3.4.9: with rank X = N, the path F_L = (1-t) A + t Y through h never climbs")
+@claim("loss_topology", "Theorem 3.4.9: with rank X = N, the path F_L = (1-t) A + t Y through h never climbs",
+       statements=("topo-lem-h",))
 def independent_data_descent() -> Result:
     rng = np.random.default_rng(1)
     X, Y = rng.standard_normal((8, 10)), rng.standard_normal((8, 2))
@@ -107,7 +113,8 @@ def independent_data_descent() -> Result:
                   f"{'< 1e-12' if rise < 1e-12 else f'{rise:.0e}'}", "-> 0, never rising", ok)
 
 
-@claim("loss_topology", "Lemma 3.4.14: constant-output path from rank F_1 <= d+1 (all biases +50) to rank N")
+@claim("loss_topology", "Lemma 3.4.14: constant-output path from rank F_1 <= d+1 (all biases +50) to rank N",
+       statements=("topo-lem-moves", "loss_topology-obs-rank-deficient-points-are-harmless-here"))
 def rank_repair() -> Result:
     X, Y = regression_problem(20, 10, 1, seed=0)
     net = MLP([10, 40, 1], activation=LEAKY)
@@ -126,7 +133,8 @@ def rank_repair() -> Result:
                   "<= 11 -> 20; < 1e-9", ok)
 
 
-@claim("loss_topology", "Lemma 3.4.15: moving layer 1 to a copy W' (n_1 = 2N = 40) keeps output and loss")
+@claim("loss_topology", "Lemma 3.4.15: moving layer 1 to a copy W' (n_1 = 2N = 40) keeps output and loss",
+       statements=("topo-lem-moves",))
 def copy_layer_path() -> Result:
     X, Y = regression_problem(20, 10, 1, seed=0)
     net = MLP([10, 40, 1], activation=LEAKY)
@@ -160,14 +168,25 @@ def copy_layer_path() -> Result:
                   "= W'; < 1e-12; refused", ok)
 
 
-@claim("loss_topology", "Theorem 3.4.16: path between two L-BFGS minima stays below the larger end loss")
-def path_between_minima() -> Result:
+@functools.lru_cache(maxsize=1)
+def _minima_paths():
+    """Two L-BFGS minima (seeds 1, 2) of [10, 40, 1] and of [10, 40, 4, 1] on one data set, and Theorem 3.4.16's
+    path between them (computed once for the two claims that look at it; nothing mutates them)."""
     X, Y = regression_problem(20, 10, 1, seed=0)
-    rows = []
+    runs = []
     for widths in ([10, 40, 1], [10, 40, 4, 1]):
         a, la = train_minimum(widths, X, Y, LEAKY, seed=1)
         b, lb = train_minimum(widths, X, Y, LEAKY, seed=2)
-        path = sl.connect(a, b, X, Y, LEAKY, steps=20)
+        runs.append((a, b, la, lb, sl.connect(a, b, X, Y, LEAKY, steps=20)))
+    return X, Y, runs
+
+
+@claim("loss_topology", "Theorem 3.4.16: path between two L-BFGS minima stays below the larger end loss",
+       statements=("topo-thm-main", "loss_topology-obs-the-paths-are-real"))
+def path_between_minima() -> Result:
+    X, Y, runs = _minima_paths()
+    rows = []
+    for a, b, la, lb, path in runs:
         dense = _dense_losses(path, X, Y)
         _, straight = sl.straight_line(a, b, X, Y, LEAKY, n=101)
         rows.append((dense.max() <= max(la, lb) + 1e-9, max(la, lb), straight.max()))
@@ -176,7 +195,26 @@ def path_between_minima() -> Result:
                   f"{rows[0][2]:.1f}, {rows[1][2]:.1f}", "path flat at ~0, straight line > 1", ok)
 
 
-@claim("loss_topology", "Theorem 3.4.13: non-increasing path from a random point to zero loss ([10, 40, 4, 1])")
+@claim("loss_topology", "The paths are long: Theorem 3.4.16's paths (L = 2, 3) are several times as long as the "
+                        "distance of their ends and pass far from both (polyline through the sampled points, a lower "
+                        "bound on the length)", statements=("loss_topology-obs-the-paths-are-long",))
+def paths_are_long() -> Result:
+    _, _, runs = _minima_paths()
+    ratios, detours = [], []
+    for _, _, _, _, path in runs:
+        points = np.array(list(path.flat(MLP(list(path.widths), activation=LEAKY))))
+        ends = float(np.linalg.norm(points[-1] - points[0]))
+        ratios.append(float(np.linalg.norm(np.diff(points, axis=0), axis=1).sum()) / ends)
+        nearer = np.minimum(np.linalg.norm(points - points[0], axis=1), np.linalg.norm(points - points[-1], axis=1))
+        detours.append(float(nearer.max()) / ends)
+    ok = min(ratios) > 1.5 and min(detours) > 0.5
+    return Result(f"length / distance of the ends {ratios[0]:.1f}, {ratios[1]:.1f}; farthest point from the nearer "
+                  f"end {detours[0]:.1f}, {detours[1]:.1f} x that distance", "> 1.5; > 0.5 (a straight path: 1; 0.5)",
+                  bool(ok))
+
+
+@claim("loss_topology", "Theorem 3.4.13: non-increasing path from a random point to zero loss ([10, 40, 4, 1])",
+       statements=("topo-thm-main",))
 def descent_to_zero() -> Result:
     X, Y = regression_problem(20, 10, 1, seed=0)
     net = MLP([10, 40, 4, 1], activation=LEAKY)
@@ -203,7 +241,8 @@ def bad_valley_without_minimum() -> Result:
                   f"{xs[-1]:.1f}, min f = {bad_valley(xs).min():.3f}", "1 (global); f > 0 along GD", ok)
 
 
-@claim("loss_topology", "Theorem 4.3.4 (2): in a skip net (M = N = 40) the straight move of V to Psi V* = Y descends")
+@claim("loss_topology", "Theorem 4.3.4 (2): in a skip net (M = N = 40) the straight move of V to Psi V* = Y descends",
+       statements=("topo-thm-skip",))
 def skip_descent() -> Result:
     rng = np.random.default_rng(3)
     X, Y = rng.standard_normal((40, 5)), rng.standard_normal((40, 2))
@@ -249,3 +288,30 @@ def skipnet_gradient() -> Result:
             worst = max(worst, abs(loss - f(th)), np.abs(g - ga).max() / np.abs(ga).max())
     return Result(f"largest relative difference {'< 1e-12' if worst < 1e-12 else f'{worst:.0e}'}", "< 1e-12",
                   worst < 1e-12)
+
+
+@claim("loss_topology", "Figure 4.3 toy is a plateau: at the initial point of the chapter's plain depth-50 softplus "
+                        "net (width 10, N = 100) the first layer's gradient is < 1e-12 (autograd) and the last hidden "
+                        "layer has rank <= 2 (gesvd)", statements=("loss_topology-obs-the-toy-figure-4-3-is",))
+def plain_deep_plateau() -> Result:
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((100, 20)), rng.integers(0, 10, 100)
+    net = sn.SkipNet(20, 10, 50, 10, (), "softplus")     # no skip units: the plain network of the chapter's runs
+
+    def hidden(t):
+        W1, Ws, b, _, _, _ = net.unflatten(t)
+        H = X
+        for layer in range(50):
+            H = anp.logaddexp(0, H @ (W1 if layer == 0 else Ws[layer - 1]) + b[layer])
+        return H
+
+    def loss(t):
+        G = hidden(t) @ net.unflatten(t)[3] + net.unflatten(t)[4]
+        return anp.mean(anp.log(anp.sum(anp.exp(G), 1)) - G[np.arange(100), y])
+
+    theta = net.init(2)
+    W1, _, _, Wo, _, _ = net.unflatten(np.asarray(autograd.grad(loss)(theta)))
+    first, top, rank = float(np.linalg.norm(W1)), float(np.linalg.norm(Wo)), _rank(hidden(theta))
+    ok = first < 1e-12 and rank <= 2 and top > 0.1
+    return Result(f"||grad W_1|| {'< 1e-12' if first < 1e-12 else f'{first:.1e}'}, output layer {top:.2f}; "
+                  f"rank of the last hidden layer {rank} of 10", "< 1e-12; > 0.1; <= 2", bool(ok))

@@ -28,8 +28,11 @@ def test_every_chapter_name_is_known_and_core_has_the_issue_rows():
 def test_cli_json_has_the_documented_keys(capsys):
     assert cli.main(["verify", "--json", "--chapter", "core"]) == 0
     rows = json.loads(capsys.readouterr().out)
-    assert rows and all(set(r) == {"chapter", "claim", "measured", "expected", "passed", "seconds"} for r in rows)
+    assert rows and all(set(r) == {"chapter", "claim", "measured", "expected", "passed", "seconds",
+                                             "statements"} for r in rows)
     assert all(r["chapter"] == "core" and r["passed"] is True for r in rows)
+    assert all(isinstance(r["statements"], list) for r in rows)
+    assert any(r["statements"] == ["thm-ritz"] for r in rows)      # the Ritz row names the theorem it checks
 
 
 def test_cli_exits_1_when_a_claim_fails(capsys, monkeypatch):
@@ -85,7 +88,7 @@ def test_version_module_entry_point_and_list_json():
     listed = subprocess.run([sys.executable, "-m", "landscapelab", "verify", "--list", "--json", "--chapter", "core"],
                             capture_output=True, text=True, check=True).stdout
     entries = json.loads(listed)
-    assert entries and all(set(e) == {"chapter", "claim"} and e["chapter"] == "core" for e in entries)
+    assert entries and all(set(e) == {"chapter", "claim", "statements"} and e["chapter"] == "core" for e in entries)
 
 
 def test_closed_pipe_is_a_clean_exit(monkeypatch):
