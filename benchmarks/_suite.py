@@ -45,8 +45,9 @@ def calibrate(fn, target: float) -> int:
     return max(1, min(2000, int(target / t)))
 
 
-def paired(ours, ref, repeats: int, target: float = 0.05, budget: float | None = None):
-    """Interleaved samples of two functions (after one warm-up call of each); returns both sample lists.
+def paired(ours, ref, repeats: int, target: float = 0.05, budget: float | None = None, warm: bool = True):
+    """Interleaved samples of two functions (after one warm-up call of each, unless ``warm=False``: both were
+    called just before, e.g. to compare their results); returns both sample lists.
 
     At most ``repeats`` pairs, fewer (but at least 3) when a pair takes longer than ``budget / repeats``.
     """
@@ -56,8 +57,9 @@ def paired(ours, ref, repeats: int, target: float = 0.05, budget: float | None =
         budget = min(budget, 10.0)
     if BOOK:
         budget, repeats = min(budget, 1.0), min(repeats, 3)
-    ours()
-    ref()
+    if warm:
+        ours()
+        ref()
     inner_o, inner_r = calibrate(ours, target), calibrate(ref, target)
     so, sr = [], []
     spent = time.perf_counter()
@@ -268,11 +270,12 @@ def section_mlp(info):
         if m == 64:
             info["jax_threads_with_cpu_time"] = jax_threads_used(lambda: jgrad(jcyc()).block_until_ready(), 200)
         agree = rel(f.gradient(points[0]), jgrad(jpoints[0]))
-        so, sr = paired(lambda: f.gradient(cyc()), lambda: jgrad(jcyc()).block_until_ready(), repeats)
+        so, sr = paired(lambda: f.gradient(cyc()), lambda: jgrad(jcyc()).block_until_ready(), repeats,
+                        warm=False)
         grad_row = add_row("gradient", size, so, "jax.jit(grad)", sr, goal=1.0, agree=agree, section="mlp",
                            reason=jax_reason("gradient"))
         agree = rel(f.hvp(points[0], v), jhvp(jpoints[0], jv))
-        so, sr = paired(lambda: f.hvp(cyc(), v), lambda: jhvp(jcyc(), jv).block_until_ready(), repeats)
+        so, sr = paired(lambda: f.hvp(cyc(), v), lambda: jhvp(jcyc(), jv).block_until_ready(), repeats, warm=False)
 
         def in_gradients(_so=so, _sr=sr, _g=grad_row):
             hvp_o = float(np.median([x[BASIS] for x in _so]))
@@ -285,7 +288,7 @@ def section_mlp(info):
             continue
         agree = rel(f.hvp(points[0], V16), jvmap(jpoints[0], jV))
         so, sr = paired(lambda: f.hvp(cyc(), V16), lambda: jvmap(jcyc(), jV).block_until_ready(), repeats,
-                        budget=30.0)
+                        budget=30.0, warm=False)
         add_row("block of 16 HVPs", size, so, "jax.jit(vmap(HVP))", sr, goal=1.0, agree=agree, section="mlp",
                 reason=jax_reason("block of 16 HVPs"))
 
@@ -297,10 +300,10 @@ def section_mlp(info):
             for row in V16:
                 f.hvp(w, row)
 
-        so2, sr2 = paired(lambda: f.hvp(cyc(), v), lambda: f.gradient(cyc()), repeats)
+        so2, sr2 = paired(lambda: f.hvp(cyc(), v), lambda: f.gradient(cyc()), repeats, warm=False)
         add_row("HVP", size, so2, "gradient (ours)", sr2, section="mlp",
                 note="cost of one Hessian-vector product in gradients, both at cold points")
-        so2, sr2 = paired(lambda: f.hvp(cyc(), V16), singles, max(3, repeats // 3), budget=15.0)
+        so2, sr2 = paired(lambda: f.hvp(cyc(), V16), singles, max(3, repeats // 3), budget=15.0, warm=False)
         add_row("block of 16 HVPs", size, so2, "16 single calls (ours)", sr2, section="mlp",
                 note="one call with a (16, P) block against 16 calls at one point (the first cold, then cached)")
 
@@ -331,7 +334,7 @@ def section_lanczos(info):
     counting = ll.curvature.CurvatureOperator(op.shape, lambda V: (counted.__setitem__("n", counted["n"] + len(V)),
                                                                    op.rows(V))[1], symmetric=True)
     ref_value = eigsh(counting, k=1, which="LA", tol=tol, return_eigenvectors=False)
-    so, sr = paired(ours, scipy_eigsh, repeats, budget=40.0)
+    so, sr = paired(ours, scipy_eigsh, repeats, budget=40.0, warm=False)
     per_product = {"ours": float(np.median([x[BASIS] for x in so])) / value.n_vectors,
                    "eigsh": float(np.median([x[BASIS] for x in sr])) / counted["n"]}
     add_row("top Hessian eigenvalue", size, so, "scipy eigsh (our op)", sr, goal=1.0,
@@ -356,7 +359,7 @@ def section_lanczos(info):
         return lanczos(jax_rows, P, k=1, tol=tol)
 
     jax_value = driven_by_jax()
-    so, sr = paired(ours, driven_by_jax, repeats, budget=40.0)
+    so, sr = paired(ours, driven_by_jax, repeats, budget=40.0, warm=False)
     add_row("top Hessian eigenvalue", size, so, "our Lanczos, JAX products", sr, goal=1.0,
             agree=abs(value[0] - jax_value[0]) / abs(jax_value[0]), section="lanczos",
             reason=lambda row: (f"the same Lanczos: {value.n_vectors} products (ours) against "
@@ -382,7 +385,7 @@ def section_hessian(info):
     ours = ll.hessian(f, points[0])
     auto = np.asarray(autograd.hessian(f)(points[0]))
     so, sr = paired(lambda: ll.hessian(f, cyc()), lambda: autograd.hessian(f)(cyc()), 2 if QUICK else 5,
-                    budget=30.0)
+                    budget=30.0, warm=False)
     add_row("dense Hessian", size, so, "autograd.hessian", sr, goal=0.2, goal_text="<= 0.2 (5x)",
             agree=rel(ours, auto), section="hessian",
             reason=f"ours: P = {net.n_params} Hessian-vector products in blocks of rows; autograd: the same number "

@@ -339,8 +339,9 @@ class _FusedState:
         self.f = f
         self.w = np.array(w, dtype=np.float64, copy=True)
         lay = f._layout
-        self.Z, self.D = np.empty(lay["z"]), np.empty(lay["z"])
-        self.Hb, self.B = np.empty(lay["h"]), np.empty(lay["h"])
+        nz, nh = lay["z"], lay["h"]
+        buf = np.empty(2 * (nz + nh))                               # one allocation for the four buffers
+        self.Z, self.D, self.Hb, self.B = buf[:nz], buf[nz:2 * nz], buf[2 * nz:2 * nz + nh], buf[2 * nz + nh:]
         self._grad = np.empty(self.w.size if gradient else 0)     # empty: computed on first use (HVP at a point)
         self._views = None
         code = _fused.state_kernel(self.w, lay["X"], lay["Y"], f.scale, lay["slices"], lay["widths"],
