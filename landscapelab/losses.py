@@ -11,7 +11,7 @@ from __future__ import annotations
 import autograd.numpy as anp
 import numpy as np
 
-from . import _backprop, _fused
+from . import _backprop
 from . import activations as _activations
 from ._validate import as_float_array, choice
 from .nets import MLP, _all_entries_finite
@@ -189,8 +189,7 @@ class LossFunction:
     def _state_at_checked(self, w, gradient: bool = True) -> _PointState:
         last = self._last
         if last is None or not _same_point(last.w, w):
-            last = _PointState(self, w) if self._layout is None or not _fused.enabled() \
-                else _FusedState(self, w, gradient)
+            last = _PointState(self, w) if self._layout is None else _FusedState(self, w, gradient)
             self._last = last
         return last
 
@@ -313,12 +312,27 @@ class _PointState:
         return _backprop.gnvp(self.f.net, self.trace, V, self._out_hvp)
 
 
+_FUSED = None
+
+
+def _kernels():
+    """:mod:`landscapelab._fused`, imported on first use: Numba loads then, not with ``import landscapelab``."""
+    global _FUSED
+    if _FUSED is None:
+        from . import _fused
+
+        _FUSED = _fused
+    return _FUSED
+
+
 def _fused_layout(f: LossFunction):
     """The arrays :mod:`landscapelab._fused` needs, when ``f`` is the case it covers (every hidden activation
     tanh, no output activation, square loss), else None."""
     net = f.net
     if f.loss is not _Square or net.output_activation is not None \
             or any(a.fn is not anp.tanh or a.d1 is not _activations._tanh_d1 for a in net.activations):
+        return None
+    if not _kernels().enabled():
         return None
     n = f.X.shape[0]
     return {"X": np.ascontiguousarray(f.X), "Y": np.ascontiguousarray(f.Y),
@@ -344,7 +358,7 @@ class _FusedState:
         self.Z, self.D, self.Hb, self.B = buf[:nz], buf[nz:2 * nz], buf[2 * nz:2 * nz + nh], buf[2 * nz + nh:]
         self._grad = np.empty(self.w.size if gradient else 0)     # empty: computed on first use (HVP at a point)
         self._views = None
-        code = _fused.state_kernel(self.w, lay["X"], lay["Y"], f.scale, lay["slices"], lay["widths"],
+        code = _kernels().state_kernel(self.w, lay["X"], lay["Y"], f.scale, lay["slices"], lay["widths"],
                                    lay["scales"], self.Z, self.Hb, self.D, self.B, self._grad)
         if code > 0:
             raise FloatingPointError(f"overflow in the forward pass: pre-activation of layer {code} (max |w| = "
@@ -362,7 +376,7 @@ class _FusedState:
         if g.size == 0 and self.w.size:
             lay = self.f._layout
             g = np.empty(self.w.size)
-            _fused.gradient_kernel(lay["X"], lay["slices"], lay["widths"], lay["scales"], self.Hb, self.D, g)
+            _kernels().gradient_kernel(lay["X"], lay["slices"], lay["widths"], lay["scales"], self.Hb, self.D, g)
             self._grad = g                 # assigned when complete: another thread sees the empty or the full one
         return g
 
@@ -397,7 +411,7 @@ class _FusedState:
         lay = self.f._layout
         if not V.flags.c_contiguous:
             V = np.ascontiguousarray(V)
-        return _fused.hvp_kernel(self.w, lay["X"], self.f.scale, lay["slices"], lay["widths"], lay["scales"],
+        return _kernels().hvp_kernel(self.w, lay["X"], self.f.scale, lay["slices"], lay["widths"], lay["scales"],
                                  self.Z, self.Hb, self.D, self.B, V)
 
     def gnvp_rows(self, V):
