@@ -37,19 +37,23 @@ def sample(fn, inner: int = 1):
     return (time.perf_counter() - w) / inner, (time.process_time() - c) / inner
 
 
-def calibrate(fn, target: float) -> int:
-    """Calls per sample so that one sample lasts about ``target`` seconds (a fifth of it in the book's subset)."""
+def calibrate(fn, target: float, timed: bool = False):
+    """Calls per sample so that one sample lasts about ``target`` seconds (a fifth of it in the book's subset);
+    with ``timed=True`` also the (wall, cpu) sample of the calibrating call."""
     if BOOK:
         target = target / 5
-    t = max(sample(fn)[BASIS], 1e-7)
-    return max(1, min(2000, int(target / t)))
+    first = sample(fn)
+    inner = max(1, min(2000, int(target / max(first[BASIS], 1e-7))))
+    return (inner, first) if timed else inner
 
 
 def paired(ours, ref, repeats: int, target: float = 0.05, budget: float | None = None, warm: bool = True):
     """Interleaved samples of two functions (after one warm-up call of each, unless ``warm=False``: both were
     called just before, e.g. to compare their results); returns both sample lists.
 
-    At most ``repeats`` pairs, fewer (but at least 3) when a pair takes longer than ``budget / repeats``.
+    At most ``repeats`` pairs, fewer (but at least 3) when a pair takes longer than ``budget / repeats``. When both
+    calls last longer than ``target`` (one call per sample), the calibrating calls (made after the warm-up) are the
+    first pair.
     """
     if budget is None:
         budget = 4.0 if QUICK else 20.0
@@ -60,10 +64,10 @@ def paired(ours, ref, repeats: int, target: float = 0.05, budget: float | None =
     if warm:
         ours()
         ref()
-    inner_o, inner_r = calibrate(ours, target), calibrate(ref, target)
-    so, sr = [], []
+    (inner_o, first_o), (inner_r, first_r) = calibrate(ours, target, timed=True), calibrate(ref, target, timed=True)
+    so, sr = ([first_o], [first_r]) if inner_o == inner_r == 1 else ([], [])
     spent = time.perf_counter()
-    for r in range(repeats):
+    for r in range(len(so), repeats):
         if r % 2:
             b = sample(ref, inner_r)
             a = sample(ours, inner_o)
