@@ -12,6 +12,7 @@ import autograd.numpy as anp
 import numpy as np
 
 from . import _backprop
+from . import activations as _activations
 from ._validate import as_float_array, choice
 from .nets import MLP, _all_entries_finite
 
@@ -170,6 +171,7 @@ class LossFunction:
         if not np.isfinite(self.scale):
             raise ValueError(f"scale: expected a finite number, got {scale!r}")
         self._last = None   # the _PointState of the last point asked for (replaced as a whole: thread-safe)
+        self._layout = _fused_layout(self)
 
     @property
     def n_params(self) -> int:
@@ -187,10 +189,10 @@ class LossFunction:
         holds its own copy of ``w``, so the caller may update ``w`` in place between calls."""
         return self._state_at_checked(self.net.check_params(w))
 
-    def _state_at_checked(self, w) -> _PointState:
+    def _state_at_checked(self, w, gradient: bool = True) -> _PointState:
         last = self._last
         if last is None or not _same_point(last.w, w):
-            last = _PointState(self, w)
+            last = _PointState(self, w) if self._layout is None else _FusedState(self, w, gradient)
             self._last = last
         return last
 
@@ -231,6 +233,8 @@ class LossFunction:
         ndarray (P,)
         """
         state = self._state_at(w)
+        if isinstance(state, _FusedState):
+            return state.grad.copy()
         return _backprop.weight_gradient(self.net, state.trace, state.errors)
 
     def hvp(self, w, v) -> np.ndarray:
@@ -249,7 +253,7 @@ class LossFunction:
         """
         w = self.net.check_params(w)
         v = self._check_directions(v)
-        H_v = self._state_at_checked(w).hvp_rows(v[None] if v.ndim == 1 else v)
+        H_v = self._state_at_checked(w, gradient=False).hvp_rows(v[None] if v.ndim == 1 else v)
         return H_v[0] if v.ndim == 1 else H_v
 
     def gnvp(self, w, v) -> np.ndarray:
@@ -306,6 +310,112 @@ class _PointState:
 
     def hvp_rows(self, V):
         return _backprop.hvp(self.f.net, self.trace, self.errors, self.g_out, V, self._out_hvp)
+
+    def gnvp_rows(self, V):
+        return _backprop.gnvp(self.f.net, self.trace, V, self._out_hvp)
+
+
+_FUSED = None
+
+
+def _kernels():
+    """:mod:`landscapelab._fused`, imported on first use: Numba loads then, not with ``import landscapelab``."""
+    global _FUSED
+    if _FUSED is None:
+        from . import _fused
+
+        _FUSED = _fused
+    return _FUSED
+
+
+def _fused_layout(f: LossFunction):
+    """The arrays :mod:`landscapelab._fused` needs, when ``f`` is the case it covers (every hidden activation
+    tanh, no output activation, square loss), else None."""
+    net = f.net
+    if f.loss is not _Square or net.output_activation is not None \
+            or any(a.fn is not anp.tanh or a.d1 is not _activations._tanh_d1 for a in net.activations):
+        return None
+    if not _kernels().enabled():
+        return None
+    n = f.X.shape[0]
+    return {"X": np.ascontiguousarray(f.X), "Y": np.ascontiguousarray(f.Y),
+            "slices": np.array(net._slices, dtype=np.int64).reshape(-1, 3),
+            "widths": np.array(net.widths, dtype=np.int64), "scales": np.array(net.scales, dtype=np.float64),
+            "z": n * sum(net.widths[1:]), "h": n * sum(net.widths[1:-1])}
+
+
+class _FusedState:
+    """The point state of :class:`_PointState` computed by one compiled call (:func:`landscapelab._fused.state_kernel`):
+    the gradient, and flat buffers of the pre-activations, hidden outputs, errors and back-propagated errors,
+    which the compiled R-operator reads. The NumPy ``trace``/``errors`` views are built on first use (Gauss-Newton
+    products, the loss value)."""
+
+    __slots__ = ("f", "w", "_grad", "Z", "Hb", "D", "B", "_views")
+
+    def __init__(self, f: LossFunction, w, gradient: bool = True):
+        self.f = f
+        self.w = np.array(w, dtype=np.float64, copy=True)
+        lay = f._layout
+        nz, nh = lay["z"], lay["h"]
+        buf = np.empty(2 * (nz + nh))                               # one allocation for the four buffers
+        self.Z, self.D, self.Hb, self.B = buf[:nz], buf[nz:2 * nz], buf[2 * nz:2 * nz + nh], buf[2 * nz + nh:]
+        self._grad = np.empty(self.w.size if gradient else 0)     # empty: computed on first use (HVP at a point)
+        self._views = None
+        code = _kernels().state_kernel(self.w, lay["X"], lay["Y"], f.scale, lay["slices"], lay["widths"],
+                                   lay["scales"], self.Z, self.Hb, self.D, self.B, self._grad)
+        if code > 0:
+            raise FloatingPointError(f"overflow in the forward pass: pre-activation of layer {code} (max |w| = "
+                                     f"{np.abs(self.w).max():.3g}): the parameters are too large for float64; "
+                                     "rescale them or lower the step size")
+        if code < 0:
+            raise FloatingPointError(f"overflow in the backward pass: error of layer (counted from the output) "
+                                     f"{-code} (max |w| = {np.abs(self.w).max():.3g}): the parameters are too large "
+                                     "for float64; rescale them or lower the step size")
+
+    @property
+    def grad(self) -> np.ndarray:
+        """The gradient at the point (computed here if the state was made for products only)."""
+        g = self._grad
+        if g.size == 0 and self.w.size:
+            lay = self.f._layout
+            g = np.empty(self.w.size)
+            _kernels().gradient_kernel(lay["X"], lay["slices"], lay["widths"], lay["scales"], self.Hb, self.D, g)
+            self._grad = g                 # assigned when complete: another thread sees the empty or the full one
+        return g
+
+    def _build_views(self):
+        net, n = self.f.net, self.f.X.shape[0]
+        z, h, d, back = [], [self.f._layout["X"]], [], [None]
+        zo = ho = 0
+        for i, c in enumerate(net.widths[1:]):
+            z.append(self.Z[zo:zo + n * c].reshape(n, c))
+            d.append(self.D[zo:zo + n * c].reshape(n, c))
+            zo += n * c
+            if i < net.depth:
+                h.append(self.Hb[ho:ho + n * c].reshape(n, c))
+                back.append(self.B[ho:ho + n * c].reshape(n, c))
+                ho += n * c
+        trace = _backprop.Trace(net._unflatten(self.w), z, h, z[-1], net.activations)
+        self._views = (trace, _backprop.Errors(d, back))
+        return self._views
+
+    @property
+    def trace(self):
+        return (self._views or self._build_views())[0]
+
+    @property
+    def errors(self):
+        return (self._views or self._build_views())[1]
+
+    def _out_hvp(self, R_out):
+        return self.f.scale * self.f.loss.hvp(self.trace.out, self.f.Y, R_out)
+
+    def hvp_rows(self, V):
+        lay = self.f._layout
+        if not V.flags.c_contiguous:
+            V = np.ascontiguousarray(V)
+        return _kernels().hvp_kernel(self.w, lay["X"], self.f.scale, lay["slices"], lay["widths"], lay["scales"],
+                                 self.Z, self.Hb, self.D, self.B, V)
 
     def gnvp_rows(self, V):
         return _backprop.gnvp(self.f.net, self.trace, V, self._out_hvp)

@@ -26,18 +26,19 @@ Determinants and singular-value intervals come from :mod:`landscapelab.kernels`.
 """
 
 
-from . import (accuracy, bounds, derivatives, determinant, kink, landscape_slice, minimisers, network,  # noqa: F401
-               reference, region)
+from . import (accuracy, bounds, derivatives, determinant, kink, landscape_slice, milne_network,  # noqa: F401
+               minimisers, network, reference, region)
 from .accuracy import *  # noqa: F403
 from .bounds import *  # noqa: F403
 from .derivatives import *  # noqa: F403
 from .determinant import *  # noqa: F403
+from .milne_network import *  # noqa: F403
 from .minimisers import *  # noqa: F403
 from .network import *  # noqa: F403
 from .region import *  # noqa: F403
 from .landscape_slice import *  # noqa: F403
 from .kink import *  # noqa: F403
 
-__all__ = [name for module in (network, derivatives, region, bounds, minimisers, landscape_slice, determinant, kink,
-                               accuracy)
+__all__ = [name for module in (network, derivatives, region, bounds, minimisers, landscape_slice, determinant,
+                               milne_network, kink, accuracy)
            for name in module.__all__]

@@ -9,7 +9,7 @@ import functools
 
 import numpy as np
 
-from . import kink, network, region
+from . import kink, milne_network, network, region
 
 
 @functools.cache
@@ -54,6 +54,7 @@ INSTANCES = {
     "regularised_loss.Objective": lambda: __import__("landscapelab.convexity", fromlist=["objective"]).objective(
         _teacher().X, _teacher().F, _teacher().dims, lam=0.05),
     "kink.KinkSegment": lambda: kink.kink_segment(),
+    "milne_network.MilneNetwork": lambda: milne_network.MilneNetwork(_weights()),
 }
 
 NOT_CALLED = {

@@ -61,17 +61,27 @@ def _as_matrix(W, name):
     return as_float_array(W, name, ndim=2, finite=False)
 
 
-def _check_network(a, weights):
-    """Validate (a, weights) in Milne's layout; return (a, flat weights, dims) with dims = (n_0, ..., n_H, 1)."""
+def _check_input(a):
+    """Validate one input vector ``a`` (real, finite, 1-D, non-empty); return it as a contiguous float64 array."""
     _real_only(a, "a")
     a = as_float_array(a, "a", ndim=1)
     if a.size == 0:
         raise ValueError("a: expected a non-empty input vector, got shape (0,)")
+    return np.ascontiguousarray(a, dtype=np.float64)
+
+
+def _check_weights(weights, rows=None):
+    """Validate ``weights`` in Milne's layout (``rows``: the input width, None to take it from ``W_0``); return
+    (flat weights, dims) with dims = (n_0, ..., n_H, 1)."""
     if isinstance(weights, np.ndarray) or not isinstance(weights, Sequence) or len(weights) == 0:
         raise TypeError("weights: expected a non-empty list [W_0, ..., W_H] of 2-D arrays, W_k of shape "
                         f"(n_k, n_(k+1)) and W_H of shape (n_H, 1); got {type(weights).__name__}")
     mats = [_as_matrix(W, f"weights[{k}]") for k, W in enumerate(weights)]
-    rows = a.size
+    if rows is None:
+        rows = mats[0].shape[0]
+        if rows == 0:
+            raise ValueError(f"weights[0]: expected at least one row (the input width), got {mats[0].shape}")
+    n0 = rows
     for k, W in enumerate(mats):
         if W.shape[0] != rows or W.shape[1] == 0:
             want = f"({rows}, n_{k + 1})" if k < len(mats) - 1 else f"({rows}, 1)"
@@ -80,13 +90,20 @@ def _check_network(a, weights):
     if rows != 1:
         raise ValueError(f"weights[{len(mats) - 1}]: the output is scalar, expected 1 column, got "
                          f"{mats[-1].shape}")
-    dims = np.array([a.size] + [W.shape[1] for W in mats], dtype=np.int64)
+    dims = np.array([n0] + [W.shape[1] for W in mats], dtype=np.int64)
     flat = np.concatenate([W.ravel() for W in mats])
     if not _all_finite(flat):
         k = next(k for k, W in enumerate(mats) if not np.isfinite(W).all())
         raise ValueError(f"weights[{k}]: contains {int(mats[k].size - np.isfinite(mats[k]).sum())} non-finite "
                          "value(s)")
-    return np.ascontiguousarray(a, dtype=np.float64), flat, dims
+    return flat, dims
+
+
+def _check_network(a, weights):
+    """Validate (a, weights) in Milne's layout; return (a, flat weights, dims) with dims = (n_0, ..., n_H, 1)."""
+    a = _check_input(a)
+    flat, dims = _check_weights(weights, a.size)
+    return a, flat, dims
 
 
 def _corner_value(corner: str, H: int) -> float:
