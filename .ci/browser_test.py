@@ -303,7 +303,11 @@ def check_demos(page, rel, problems, screenshots: Path | None, shot_name: str):
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--html", default="_build/html", type=Path)
-    parser.add_argument("--screenshots", default="_build/screenshots", type=Path)
+    parser.add_argument("--screenshots", default="_build/screenshots",
+                        type=lambda s: None if s == "none" else Path(s), help="a folder, or 'none'")
+    parser.add_argument("--part", choices=("all", "book", "source"), default="all",
+                        help="all pages, the book's own pages, or only the highlighted source (_modules/): "
+                             ".ci/browser_test.sh runs the two parts side by side")
     parser.add_argument("--strict-layout", action="store_true", help="fail on horizontal scrolling at 1280 px")
     parser.add_argument("--json", type=Path, help="write the per-page measurements here")
     parser.add_argument("--pages", nargs="*", help="only these pages (paths relative to --html)")
@@ -319,6 +323,8 @@ def main(argv=None) -> int:
         print(f"browser test: no built book at {root}", file=sys.stderr)
         return 2
     pages = args.pages or pages_of(root)
+    if args.part != "all":
+        pages = [p for p in pages if p.startswith("_modules/") == (args.part == "source")]
     if args.screenshots:
         shutil.rmtree(args.screenshots, ignore_errors=True)
         args.screenshots.mkdir(parents=True)

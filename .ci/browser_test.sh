@@ -9,4 +9,15 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 .venv/bin/python -c "import playwright" 2>/dev/null || .venv/bin/pip install -q -e ".[browser]"
 .venv/bin/pytest -q tests/core/test_book.py
-.venv/bin/python .ci/browser_test.py --html _build/html --screenshots _build/screenshots "$@"
+# Two browsers side by side (two cores): the book's own pages, and the highlighted source listings (_modules/).
+source_log=$(mktemp)
+.venv/bin/python .ci/browser_test.py --html _build/html --part source --screenshots none "$@" > "$source_log" 2>&1 &
+source_pid=$!
+book_status=0
+.venv/bin/python .ci/browser_test.py --html _build/html --part book --screenshots _build/screenshots "$@" \
+  || book_status=$?
+source_status=0
+wait "$source_pid" || source_status=$?
+echo "--- the highlighted source pages (_modules/)"
+cat "$source_log"
+[ "$book_status" = 0 ] && [ "$source_status" = 0 ]
