@@ -73,7 +73,8 @@ def ray_explorer(depths=(0, 1, 2, 3), activations=("tanh", "gelu"), losses=("squ
         except (TypeError, ValueError) as err:
             raise type(err)(f"activations: {err}") from None
     losses = name_sequence(losses, "losses", options=tuple(LOSS_LABELS))
-    if isinstance(ranges, (str, bytes)) or not hasattr(ranges, "__len__") or not len(ranges):
+    if isinstance(ranges, (str, bytes)) or not hasattr(ranges, "__len__") or getattr(ranges, "ndim", 1) == 0 \
+            or not len(ranges):
         raise TypeError(f"ranges: expected a non-empty sequence of (lo, hi) pairs, got {ranges!r}")
     ranges = [tuple(number_sequence(r, "ranges", low=0.0, strict=True, min_size=2)) for r in ranges]
     if any(len(r) != 2 or r[0] >= r[1] for r in ranges):

@@ -9,7 +9,7 @@ import pytest
 import landscapelab as ll
 from landscapelab.convexity.demos import empirical_threshold
 from landscapelab.demos import Demo
-from landscapelab.smoothness.demos import admissible_region
+from landscapelab.smoothness.demos import admissible_region, ray_explorer
 from landscapelab.testing import random_problem
 
 P = random_problem((3, 5, 1), n=6, seed=0)
@@ -42,6 +42,7 @@ REFUSED = {
     "Demo: a draw function returning None": (
         lambda: Demo(lambda a: None, {"a": [1, 2]}).png(a=1), TypeError, "draw"),
     "MLP: widths as a 0-d array": (lambda: ll.MLP(np.array(3)), ValueError, "widths"),
+    "ray_explorer: ranges as a 0-d array": (lambda: ray_explorer(ranges=np.array(0.0)), TypeError, "ranges"),
     "MLP: a float width": (lambda: ll.MLP([3.0, 5, 1]), TypeError, "widths[0]"),
     "eigenvalues: k larger than P": (lambda: ll.eigenvalues(P.f, P.w, k=10**6), ValueError, "k"),
     "sweep: seeds = []": (lambda: ll.sweep(lambda a, seed: {"v": a}, {"a": [1]}, seeds=[]), ValueError, "seeds"),
