@@ -182,6 +182,16 @@ def real(value, name: str, low: float | None = None, high: float | None = None, 
     return value
 
 
+def sequence(value, name: str, what: str = "a non-empty sequence"):
+    """Check that ``value`` is a non-empty sequence (list, tuple or array with an axis): strings, scalars and 0-d
+    arrays are refused by name instead of failing later inside ``len()`` or iteration."""
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or getattr(value, "ndim", 1) == 0 \
+            or len(value) == 0:
+        shown = f"shape {value.shape}" if isinstance(value, np.ndarray) else f"{value!r:.60}"
+        raise TypeError(f"{name}: expected {what}, got {shown} ({type(value).__name__})")
+    return value
+
+
 def _rule(rule: str):
     """The check of one rule name of :func:`checked`."""
     import functools

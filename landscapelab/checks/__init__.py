@@ -314,7 +314,7 @@ def table(chapter: str | None = None, rows: list[Row] | None = None, seconds: bo
     boolean(seconds, "seconds")
     if width is not None:
         positive_int(width, "width")
-    if rows is not None and (isinstance(rows, (str, bytes)) or not all(isinstance(r, Row) for r in rows)):
+    if rows is not None and (not isinstance(rows, (list, tuple)) or not all(isinstance(r, Row) for r in rows)):
         raise TypeError(f"rows: expected a list of Row (from run), got {rows!r:.80}")
     rows = run(chapter) if rows is None else rows
     headers = ("chapter", "claim", "measured", "expected", "result", "s")[: 6 if seconds else 5]

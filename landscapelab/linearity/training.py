@@ -171,7 +171,7 @@ def train(
     eta = positive_number(eta, "eta")
     max_steps = positive_int(max_steps, "max_steps")
     every = positive_int(every, "every")
-    if isinstance(targets, (str, bytes)) or not hasattr(targets, "__iter__"):
+    if isinstance(targets, (str, bytes)) or not hasattr(targets, "__iter__") or getattr(targets, "ndim", 1) == 0:
         raise TypeError(f"targets: expected a sequence of positive loss thresholds, got {targets!r:.60}")
     if np.ndim(np.asarray(targets, dtype=object)) > 1:
         raise ValueError("targets: expected a flat sequence of loss thresholds")

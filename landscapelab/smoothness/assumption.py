@@ -200,6 +200,8 @@ def format_activation_table(rows: list[ActivationFacts]) -> str:
     def num(x):
         return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.6g}"
 
+    if isinstance(rows, (str, bytes)) or getattr(rows, "ndim", 1) == 0 or not hasattr(rows, "__iter__"):
+        raise TypeError(f"rows: expected a sequence of ActivationFacts, got {type(rows).__name__}")
     cells = [(r.name, num(r.c), num(r.d1), num(r.d2), "yes" if r.ok else "no", r.reason) for r in rows]
     headers = ("activation", "c", "sigma'(c)", "sigma''(c)", "Assumption 1", "why not")
     widths = [max(len(h), *(len(row[i]) for row in cells)) for i, h in enumerate(headers)]

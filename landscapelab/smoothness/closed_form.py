@@ -264,7 +264,10 @@ class Ray:
         """
         index = parameter_index(self.net)
         flat = []
-        for name in (p, q):
+        for label, name in (("p", p), ("q", q)):
+            if not isinstance(name, tuple) or len(name) < 3:
+                raise TypeError(f"{label}: expected a parameter such as ('M', 2, 0, 1) or ('b', 1, 0), got "
+                                f"{name!r:.60}")
             kind, layer, *pos = name
             flat.append(int(index[f"{kind}{layer}"][tuple(pos)]))
         ts = _ts(t)

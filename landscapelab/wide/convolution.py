@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validate import as_float_array, choice, positive_int
+from .._validate import sequence, as_float_array, choice, positive_int
 from . import activations as acts
 from .._validate import checked
 
@@ -275,6 +275,7 @@ class CNN:
         -------
         ndarray
         """
+        sequence(params, "params", "a list with one (W, b) pair or None per layer")
         k = positive_int(k, "k")
         layer = self.layers[k - 1]
         if isinstance(layer, MaxPool):
@@ -296,6 +297,7 @@ class CNN:
         -------
         ndarray, shape (n_k,)
         """
+        sequence(params, "params", "a list with one (W, b) pair or None per layer")
         layer = self.layers[k - 1]
         b = np.asarray(params[k - 1][1], dtype=np.float64)
         return b if layer.bias == "neuron" else np.tile(b, len(layer.patches))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validate import as_float_array, positive_int
+from .._validate import sequence, as_float_array, positive_int
 from . import activations as acts
 from .features import forward, numerical_rank, singular_values
 from .._validate import checked
@@ -112,6 +112,7 @@ def sandwich(layers, X, Y, activation, k: int) -> dict:
     dict
         ``lower``, ``gradient`` (``||grad_{U_{k+1}} Phi||_F``), ``upper``, ``residual`` (``||F_L - Y||_F``).
     """
+    sequence(layers, "layers", "a non-empty list of (W, b) pairs")
     k = positive_int(k, "k")
     L = len(layers)
     if k >= L:

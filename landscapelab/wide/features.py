@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validate import as_float_array, choice, positive_int
+from .._validate import sequence, as_float_array, choice, positive_int
 from . import activations as acts
 from .._validate import checked
 from ..nets import MLP
@@ -177,6 +177,7 @@ def feature_matrix(layers, X, activation, layer: int) -> np.ndarray:
     -------
     ndarray, shape (N, n_k)
     """
+    sequence(layers, "layers", "a non-empty list of (W, b) pairs")
     k = positive_int(layer, "layer")
     if k >= len(layers):
         raise ValueError(f"layer: expected a hidden layer 1..{len(layers) - 1}, got {k}")
@@ -218,6 +219,7 @@ def flat_parameters(net, layers) -> np.ndarray:
     -------
     ndarray
     """
+    sequence(layers, "layers", "a non-empty list of (W, b) pairs")
     return net.flatten([(np.asarray(W).T, np.asarray(b)) for W, b in layers])
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.linalg import qr
 
-from .._validate import as_float_array, positive_int
+from .._validate import sequence, as_float_array, positive_int
 from . import activations as acts
 from .._validate import checked
 
@@ -104,6 +104,7 @@ class Walker:
 
     @checked(steps="count")
     def __init__(self, layers, steps: int = 50):
+        sequence(layers, "layers", "a non-empty list of (W, b) pairs")
         self.layers = [(np.array(W, dtype=np.float64), np.array(b, dtype=np.float64)) for W, b in layers]
         self.steps = int(steps)
         self.points = [self._copy()]

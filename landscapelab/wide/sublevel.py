@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._validate import as_float_array, choice, positive_int
+from .._validate import sequence, as_float_array, choice, positive_int
 from . import activations as acts
 from .features import forward
 from .paths import Walker, copy_layer, independent_columns, make_full_rank
@@ -138,6 +138,7 @@ def h_map(D, sub_layers, A, act, level: int) -> tuple:
     (ndarray, ndarray)
         ``(W_1, b_1)``.
     """
+    sequence(sub_layers, "sub_layers", "a non-empty list of (W, b) pairs")
     D = as_float_array(D, "D", ndim=2)
     Ls = len(sub_layers)
     level = positive_int(level, "level")
@@ -356,6 +357,8 @@ def connect(layers_a, layers_b, X, Y, activation, loss: str = "square", Yhat=Non
     -------
     Path
     """
+    sequence(layers_a, "layers_a", "a non-empty list of (W, b) pairs")
+    sequence(layers_b, "layers_b", "a non-empty list of (W, b) pairs")
     choice(loss, "loss", ("square", "cross_entropy"))
     X, Y, act, widths = _check_net(layers_a, X, Y, activation)
     N = X.shape[0]
@@ -424,6 +427,7 @@ def descent_path(layers, X, Y, activation, k: int, loss: str = "square", Yhat=No
     -------
     Path
     """
+    sequence(layers, "layers", "a non-empty list of (W, b) pairs")
     choice(loss, "loss", ("square", "cross_entropy"))
     X, Y, act, widths = _check_net(layers, X, Y, activation)
     k = positive_int(k, "k")
@@ -469,6 +473,8 @@ def straight_line(layers_a, layers_b, X, Y, activation, loss: str = "square", n:
     (ndarray, ndarray)
         ``t`` and the losses.
     """
+    sequence(layers_a, "layers_a", "a non-empty list of (W, b) pairs")
+    sequence(layers_b, "layers_b", "a non-empty list of (W, b) pairs")
     act = acts.get(activation)
     t = np.linspace(0.0, 1.0, positive_int(n, "n"))
     pts = [[((1 - s) * Wa + s * Wb, (1 - s) * ba + s * bb) for (Wa, ba), (Wb, bb) in zip(layers_a, layers_b)]
