@@ -117,6 +117,22 @@ def _matmul(a, b, out):
 
 
 @njit(cache=True)
+def _offsets(widths, n):
+    """Offsets of each layer's ``(n, c_i)`` block in the flat buffers: ``dofs`` (L + 1,) into ``Z``/``D``
+    (layers 1..L, and the end), ``hofs`` (L,) into ``Hb``/``B`` (hidden layers 1..L-1)."""
+    L = widths.size - 1
+    dofs = np.empty(L + 1, dtype=np.int64)
+    hofs = np.empty(L, dtype=np.int64)
+    dofs[0] = 0
+    hofs[0] = 0
+    for i in range(L):
+        dofs[i + 1] = dofs[i] + n * widths[i + 1]
+        if i + 1 < L:
+            hofs[i + 1] = hofs[i] + n * widths[i + 1]
+    return dofs, hofs
+
+
+@njit(cache=True)
 def state_kernel(w, X, Y, scale, slices, widths, scales, Z, Hb, D, B, grad):
     """Forward pass, errors and (unless ``grad`` is empty) the weight gradient at ``w``, written into ``grad``
     (P,). Returns 0, or ``i > 0`` when the
@@ -146,14 +162,7 @@ def state_kernel(w, X, Y, scale, slices, widths, scales, Z, Hb, D, B, grad):
             return i + 1
         zo += n * widths[i + 1]
     # errors, from the output: delta_L = scale * 2 (out - Y), delta_(i-1) = (s_i delta_i M_i) * (1 - h_i^2)
-    dofs = np.empty(L + 1, dtype=np.int64)
-    hofs = np.empty(L, dtype=np.int64)
-    dofs[0] = 0
-    hofs[0] = 0
-    for i in range(L):
-        dofs[i + 1] = dofs[i] + n * widths[i + 1]
-        if i + 1 < L:
-            hofs[i + 1] = hofs[i] + n * widths[i + 1]
+    dofs, hofs = _offsets(widths, n)
     c = widths[L]
     out = _block(Z, dofs[L - 1], n, c)
     dl = _block(D, dofs[L - 1], n, c)
@@ -203,21 +212,72 @@ FUSE_FROM = 1 << 16
 
 
 @njit(cache=True)
+def _stacked(V, slices, widths, i, side_by_side):
+    """The weight blocks ``V_j`` (c_(i+1), c_i) of layer i of every direction, stacked: ``[V_1; ...; V_k]``
+    (k c_(i+1), c_i), or side by side, ``[V_1 ... V_k]`` (c_(i+1), k c_i). Both copies read and write rows."""
+    k = V.shape[0]
+    cin = widths[i]
+    c = widths[i + 1]
+    if not side_by_side:
+        out = np.empty((k * c, cin))
+        for j in range(k):
+            out[j * c:(j + 1) * c] = _weights(V[j], slices, widths, i)
+        return out
+    out = np.empty((c, k * cin))
+    for j in range(k):
+        Vj = _weights(V[j], slices, widths, i)
+        for r in range(c):
+            out[r, j * cin:(j + 1) * cin] = Vj[r]
+    return out
+
+
+@njit(cache=True)
+def _add_rows(T, k, b):
+    """``T[r, j*c:(j+1)*c] += b[j]`` for every row r of the sample-major block ``T`` (n, k c); ``b`` (k, c)."""
+    c = b.shape[1]
+    for r in range(T.shape[0]):
+        for j in range(k):
+            for q in range(c):
+                T[r, j * c + q] += b[j, q]
+
+
+@njit(cache=True)
+def _times_rows(T, k, a):
+    """``T[r, j*c:(j+1)*c] *= a[r]`` for every direction j of the sample-major block ``T`` (n, k c); ``a`` (n, c)."""
+    c = a.shape[1]
+    for r in range(T.shape[0]):
+        for j in range(k):
+            for q in range(c):
+                T[r, j * c + q] *= a[r, q]
+
+
+@njit(cache=True)
+def _curvature_step(back, k, d1, curv, Rz):
+    """``back = back * sigma'(z) + curv * Rz`` for each direction of the sample-major blocks ``back`` and ``Rz``
+    (n, k c); ``d1`` and ``curv`` (n, c) (the R-operator's step through a tanh layer)."""
+    c = d1.shape[1]
+    for r in range(back.shape[0]):
+        for j in range(k):
+            for q in range(c):
+                back[r, j * c + q] = back[r, j * c + q] * d1[r, q] + curv[r, q] * Rz[r, j * c + q]
+
+
+@njit(cache=True)
 def hvp_kernel(w, X, scale, slices, widths, scales, Z, Hb, D, B, V):
     """Exact Hessian-vector products ``(k, P)`` for the directions ``V`` (k, P) at the point whose
-    :func:`state_kernel` buffers are given (Pearlmutter's R-operator, as :func:`landscapelab._backprop.hvp`)."""
+    :func:`state_kernel` buffers are given (Pearlmutter's R-operator, as :func:`landscapelab._backprop.hvp`).
+
+    The tangents of the k directions are held sample-major, ``(n, k c)`` (row r holds sample r of every direction;
+    the same memory is ``(n k, c)``), so that each product of a layer is one BLAS call for the whole block:
+    ``h [V_1; ...; V_k]^T``, ``Rh M^T``, ``Rdelta^T h``, ``delta^T Rh``, ``Rdelta M`` and ``delta [V_1 ... V_k]``.
+    In layers of at least ``FUSE_FROM`` weights the products that involve ``V_j`` or a single direction's tangents
+    are made per direction instead: there a stacked copy of the ``V_j`` moves more memory than the products save.
+    """
     n = X.shape[0]
     L = widths.size - 1
     k = V.shape[0]
-    dofs = np.empty(L + 1, dtype=np.int64)
-    hofs = np.empty(L, dtype=np.int64)
-    dofs[0] = 0
-    hofs[0] = 0
-    for i in range(L):
-        dofs[i + 1] = dofs[i] + n * widths[i + 1]
-        if i + 1 < L:
-            hofs[i + 1] = hofs[i] + n * widths[i + 1]
-    # R-forward: Rz_i (k n, c_(i+1)) and Rh_(i+1) = sigma'(z_i) Rz_i, each direction a block of n rows
+    dofs, hofs = _offsets(widths, n)
+    # R-forward: Rz_i = s_i (h_(i-1) V_i^T + Rh_(i-1) M_i^T) + Vb_i, Rh_i = sigma'(z_i) Rz_i
     Rzs = []
     Rhs = []
     Rh = np.empty((0, 0))
@@ -225,73 +285,83 @@ def hvp_kernel(w, X, scale, slices, widths, scales, Z, Hb, D, B, V):
         cin = widths[i]
         c = widths[i + 1]
         hin = X if i == 0 else _block(Hb, hofs[i - 1], n, cin)
-        Rz = np.empty((k * n, c))
-        for j in range(k):
-            _matmul(hin, _weights(V[j], slices, widths, i).T, Rz[j * n:(j + 1) * n])
+        Rz = np.empty((n, k * c))
+        if k > 1 and c * cin >= FUSE_FROM:       # a large layer: one product per direction, not a copy of V
+            part = np.empty((n, c))
+            for j in range(k):
+                _matmul(hin, _weights(V[j], slices, widths, i).T, part)
+                Rz[:, j * c:(j + 1) * c] = part
+        else:
+            _matmul(hin, _stacked(V, slices, widths, i, False).T, Rz)
         if i > 0:
-            tmp = np.empty((k * n, c))
-            _matmul(Rh, _weights(w, slices, widths, i).T, tmp)
-            Rz += tmp
+            tmp = np.empty((n * k, c))
+            _matmul(Rh.reshape((n * k, cin)), _weights(w, slices, widths, i).T, tmp)
+            Rz += tmp.reshape((n, k * c))
         if scales[i] != 1.0:
             Rz *= scales[i]
         if slices[i, 2] > slices[i, 1]:
-            for j in range(k):
-                Rz[j * n:(j + 1) * n] += V[j, slices[i, 1]:slices[i, 2]]
+            _add_rows(Rz, k, V[:, slices[i, 1]:slices[i, 2]])
         Rzs.append(Rz)
         if i < L - 1:
             h = _block(Hb, hofs[i], n, c)
-            d1 = 1.0 - h * h
-            Rh = np.empty((k * n, c))
-            for j in range(k):
-                Rh[j * n:(j + 1) * n] = d1 * Rz[j * n:(j + 1) * n]
+            Rh = Rz.copy()
+            _times_rows(Rh, k, 1.0 - h * h)
             Rhs.append(Rh)
-    # R-backward
+    # R-backward: d(Hv)/dM_i = s_i (Rdelta_i^T h_(i-1) + delta_i^T Rh_(i-1)), d(Hv)/db_i = sum_samples Rdelta_i
     out = np.empty((k, w.size))
     Rd = scale * (2.0 * Rzs[L - 1])
     for i in range(L - 1, -1, -1):
         cin = widths[i]
         c = widths[i + 1]
-        M = _weights(w, slices, widths, i)
         d = _block(D, dofs[i], n, c)
         hin = X if i == 0 else _block(Hb, hofs[i - 1], n, cin)
-        for j in range(k):
-            gM = _weights(out[j], slices, widths, i)
-            Rdj = Rd[j * n:(j + 1) * n]
-            if i > 0 and c * cin >= FUSE_FROM:
-                left = np.empty((2 * n, c))
-                left[:n] = Rdj
-                left[n:] = d
-                right = np.empty((2 * n, cin))
-                right[:n] = hin
-                right[n:] = Rhs[i - 1][j * n:(j + 1) * n]
-                _matmul(left.T, right, gM)
-            else:
-                _matmul(Rdj.T, hin, gM)
+        if i > 0 and c * cin >= FUSE_FROM:
+            # a large layer: per direction, the two terms as one product of inner dimension 2n
+            left = np.empty((2 * n, c))
+            right = np.empty((2 * n, cin))
+            left[n:] = d
+            right[:n] = hin
+            for j in range(k):
+                left[:n] = Rd[:, j * c:(j + 1) * c]
+                right[n:] = Rhs[i - 1][:, j * cin:(j + 1) * cin]
+                _matmul(left.T, right, _weights(out[j], slices, widths, i))
+        else:
+            first = np.empty((k * c, cin))
+            _matmul(Rd.T, hin, first)
+            if i > 0:
+                second = np.empty((c, k * cin))
+                _matmul(d.T, Rhs[i - 1], second)
+            for j in range(k):
+                gM = _weights(out[j], slices, widths, i)
+                gM[:] = first[j * c:(j + 1) * c]
                 if i > 0:
-                    tmp = np.empty((c, cin))
-                    _matmul(d.T, Rhs[i - 1][j * n:(j + 1) * n], tmp)
-                    gM += tmp
-            if scales[i] != 1.0:
-                gM *= scales[i]
-            if slices[i, 2] > slices[i, 1]:
-                _column_sums(Rdj, out[j, slices[i, 1]:slices[i, 2]])
+                    for r in range(c):
+                        gM[r] += second[r, j * cin:(j + 1) * cin]
+        if scales[i] != 1.0:
+            for j in range(k):
+                out[j, slices[i, 0]:slices[i, 1]] *= scales[i]
+        if slices[i, 2] > slices[i, 1]:
+            sums = np.empty(k * c)
+            _column_sums(Rd, sums)
+            for j in range(k):
+                out[j, slices[i, 1]:slices[i, 2]] = sums[j * c:(j + 1) * c]
         if i == 0:
             break
-        back = np.empty((k * n, cin))
-        _matmul(Rd, M, back)
-        tmp = np.empty((n, cin))
-        for j in range(k):
-            _matmul(d, _weights(V[j], slices, widths, i), tmp)
-            back[j * n:(j + 1) * n] += tmp
+        back = np.empty((n, k * cin))
+        _matmul(Rd.reshape((n * k, c)), _weights(w, slices, widths, i), back.reshape((n * k, cin)))
+        if k > 1 and c * cin >= FUSE_FROM:
+            part = np.empty((n, cin))
+            for j in range(k):
+                _matmul(d, _weights(V[j], slices, widths, i), part)
+                back[:, j * cin:(j + 1) * cin] += part
+        else:
+            tmp = np.empty((n, k * cin))
+            _matmul(d, _stacked(V, slices, widths, i, True), tmp)
+            back += tmp
         if scales[i] != 1.0:
             back *= scales[i]
         h = _block(Hb, hofs[i - 1], n, cin)
         d1 = 1.0 - h * h
-        curv = _block(B, hofs[i - 1], n, cin) * (-2.0 * h * d1)
-        Rzp = Rzs[i - 1]
-        for j in range(k):
-            bj = back[j * n:(j + 1) * n]
-            bj *= d1
-            bj += curv * Rzp[j * n:(j + 1) * n]
+        _curvature_step(back, k, d1, _block(B, hofs[i - 1], n, cin) * (-2.0 * h * d1), Rzs[i - 1])
         Rd = back
     return out

@@ -57,7 +57,8 @@ def spec_location(qualname: str) -> tuple:
 def wrong_values(value) -> list:
     """Values that are wrong for an argument whose valid value is ``value``: the fixed part of the bad-input
     property tests (a string where a number or array goes, NaN, infinity, a complex or empty array, an extra axis,
-    a negative count, an unknown option name, a number where a function or object goes).
+    a negative count, an unknown option name, a number where a function or object goes, a 0-d array where a
+    sequence or an array of one or more axes goes).
 
     Parameters
     ----------
@@ -69,6 +70,12 @@ def wrong_values(value) -> list:
     list of (str, object)
         ``(kind, wrong value)`` pairs; a spec's ``ALLOWED`` table names the kinds that are valid after all.
     """
+    kinds = _wrong_values_by_type(value)
+    sequence = (isinstance(value, (list, tuple)) and len(value) > 0) or (isinstance(value, np.ndarray) and value.ndim)
+    return kinds + [("0-d array", np.array(0.0))] if sequence else kinds
+
+
+def _wrong_values_by_type(value) -> list:
     import math
 
     if isinstance(value, bool):

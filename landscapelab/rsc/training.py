@@ -345,13 +345,15 @@ def gradient_descent(
     w0 = np.array(as_float_array(w0, "w0", shape=(net.n_params,)), dtype=np.float64)
     steps = positive_int(steps, "steps")
     gbar_every, ball_every = positive_int(gbar_every, "gbar_every"), positive_int(ball_every, "ball_every")
-    beta0 = float(eigenvalues(f, w0, k=1, tol=1e-8)[0])
     omega = positive_number(omega, "omega")
-    lr = omega / beta0 if lr is None else positive_number(lr, "lr")
+    if lr is not None:
+        lr = positive_number(lr, "lr")
     if stop_loss is not None:
         stop_loss = positive_number(stop_loss, "stop_loss")
     analyse, full = _step_list(analyse, "analyse"), _step_list(full, "full")
     rho2_factors = _positive_list(rho2_factors, "rho2_factors")
+    beta0 = float(eigenvalues(f, w0, k=1, tol=1e-8)[0])     # after every check: a Lanczos run
+    lr = omega / beta0 if lr is None else lr
     full = {int(a) for a in full}
     analyse = {int(a) for a in analyse} | full
     rec = {k: [] for k in ("step", "loss", "grad_norm", "gbar_step", "gbar_norm", "ball_step", "dW", "dv")}
