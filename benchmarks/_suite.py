@@ -218,6 +218,46 @@ def overhead_rows(jax):
 #: Per-call cost (ours, JAX) of each task on the [1, 2, 2, 1] network, filled by :func:`overhead_rows`.
 OVERHEAD: dict = {}
 
+#: Cost (ours, XLA) of one of the small products of the m = 64 network, filled by :func:`product_row`.
+PRODUCT: dict = {}
+
+
+def product_row(jax, n: int = 32, m: int = 64, chain: int = 8):
+    """One ``(n, m) @ (m, m)`` product, the shape of most products in a gradient or HVP of the m = 64 network, on
+    each side's BLAS: OpenBLAS through the fused kernels' ``_matmul`` and XLA's dot, each timed as ``chain``
+    products in one compiled call (so that neither side's call overhead counts) and divided by ``chain``."""
+    from numba import njit
+
+    from landscapelab._fused import _matmul
+
+    @njit(cache=False)
+    def ours_chain(a, b, k):
+        x = a
+        for _ in range(k):
+            y = np.empty((x.shape[0], b.shape[1]))
+            _matmul(x, b, y)
+            x = y
+        return x
+
+    rng = np.random.default_rng(2)
+    a, b = rng.standard_normal((n, m)), rng.standard_normal((m, m)) / np.sqrt(m)
+
+    def xla_chain(x, y):
+        for _ in range(chain):
+            x = x @ y
+        return x
+
+    jchain = jax.jit(xla_chain)
+    ja, jb = jax.numpy.asarray(a), jax.numpy.asarray(b)
+    agree = rel(ours_chain(a, b, chain), jchain(ja, jb))
+    so, sr = paired(lambda: ours_chain(a, b, chain), lambda: jchain(ja, jb).block_until_ready(), 5 if QUICK else 15)
+    so = [tuple(t / chain for t in x) for x in so]
+    sr = [tuple(t / chain for t in x) for x in sr]
+    row = add_row(f"({n} x {m}) @ ({m} x {m}) product", f"n={n}, m={m}", so, "XLA dot in jax.jit", sr, agree=agree,
+                  section="mlp", note=f"OpenBLAS through the fused kernels against XLA, per product of {chain} "
+                                      "chained in one compiled call (no call overhead on either side)")
+    PRODUCT["m=64"] = (row["ours"], row["ref"])
+
 
 def jax_reason(task: str, hvp_in_gradients=None):
     """What bounds a missed ratio against JAX: the per-call overhead measured on the tiny network, and for the HVP
@@ -235,6 +275,10 @@ def jax_reason(task: str, hvp_in_gradients=None):
             ours, theirs = hvp_in_gradients()
             parts.append(f"one HVP costs {ours:.2f} gradients here (ours) against {theirs:.2f} (JAX): the "
                          f"R-operator's products against XLA's fused jvp-of-grad")
+        if "m=64" in row["size"] and "m=64" in PRODUCT:
+            o, j = PRODUCT["m=64"]
+            parts.append(f"the BLAS: one (32 x 64) @ (64 x 64) product, of which an HVP makes 8 per hidden layer "
+                         f"on both sides, costs {fmt(o)} in OpenBLAS against {fmt(j)} in XLA")
         if MODE != "1":
             parts.append("default threads: wall-clock, both sides share the 2 CPUs with the machine's load")
         return "; ".join(parts) or None
@@ -247,6 +291,7 @@ def section_mlp(info):
     repeats = 5 if QUICK else 15
     if jax is not None:
         overhead_rows(jax)
+        product_row(jax)
     for m in (64, 256, 1024):
         net, X, Y, f, points = mlp_problem(m)
         size = f"m={m}, P={net.n_params}"
