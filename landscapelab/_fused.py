@@ -207,7 +207,8 @@ def gradient_kernel(X, slices, widths, scales, Hb, D, grad):
         do += n * c
 
 
-#: Weight blocks from this many entries get their two R-backward terms as one product (``_backprop._FUSE_FROM``).
+#: Weight blocks from this many entries get their two R-backward terms as one product (``_backprop._FUSE_FROM``),
+#: and in a block of directions their products with each ``V_j`` one direction at a time (see :func:`hvp_kernel`).
 FUSE_FROM = 1 << 16
 
 
