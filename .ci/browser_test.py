@@ -15,7 +15,8 @@ test fails (exit status 1, one line per problem, naming the page and the element
 * a static demo whose controls do not change its frame, a slider whose values do not increase, a frame that does
   not load, demo text smaller than 10 CSS px or a frame drawn at less than twice the pixel density;
 * an image without real alt text (empty, or a file name);
-* an internal link to a missing page or a missing ``#anchor``;
+* an internal link to a missing page or a missing ``#anchor`` (for a page of the other ``--part``, the anchors
+  written in its HTML file);
 * at phone width (390 CSS px), a chapter page that scrolls sideways as a whole or an element that sticks out of
   the window outside a scrolling box of its own (a screenshot of each chapter's top at that width is written too).
 
@@ -175,6 +176,21 @@ def pages_of(root: Path) -> list[str]:
             continue
         pages.append(rel)
     return pages
+
+
+def static_ids(path: Path) -> set:
+    """The ``id`` attributes of an HTML file as written (for a page the other part's browser loads: Sphinx writes
+    every anchor into the file, none is added by a script)."""
+    from html.parser import HTMLParser
+
+    ids = set()
+
+    class Collector(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            ids.update(value for name, value in attrs if name == "id" and value)
+
+    Collector().feed(path.read_text(encoding="utf-8", errors="replace"))
+    return ids
 
 
 def local_path(root: Path, base: str, url: str) -> Path | None:
@@ -444,6 +460,8 @@ def main(argv=None) -> int:
             continue
         fragment = urllib.parse.unquote(urllib.parse.urlsplit(href).fragment)
         trel = target.relative_to(root).as_posix()
+        if fragment and trel not in page_ids and target.suffix == ".html":
+            page_ids[trel] = static_ids(target)          # a page of the other part: the ids of its HTML source
         if fragment and trel in page_ids and fragment not in page_ids[trel]:
             problems.add(rel, "link", f"broken link {text!r} -> {trel}#{fragment} (no such anchor)")
 
