@@ -271,8 +271,9 @@ def hvp_kernel(w, X, scale, slices, widths, scales, Z, Hb, D, B, V):
     The tangents of the k directions are held sample-major, ``(n, k c)`` (row r holds sample r of every direction;
     the same memory is ``(n k, c)``), so that each product of a layer is one BLAS call for the whole block:
     ``h [V_1; ...; V_k]^T``, ``Rh M^T``, ``Rdelta^T h``, ``delta^T Rh``, ``Rdelta M`` and ``delta [V_1 ... V_k]``.
-    In layers of at least ``FUSE_FROM`` weights the products that involve ``V_j`` or a single direction's tangents
-    are made per direction instead: there a stacked copy of the ``V_j`` moves more memory than the products save.
+    For a single direction, and in layers of at least ``FUSE_FROM`` weights, the products that involve ``V_j`` or a
+    single direction's tangents are made per direction instead: there a stacked copy of the ``V_j`` is not needed or
+    moves more memory than the products save.
     """
     n = X.shape[0]
     L = widths.size - 1
@@ -287,7 +288,7 @@ def hvp_kernel(w, X, scale, slices, widths, scales, Z, Hb, D, B, V):
         c = widths[i + 1]
         hin = X if i == 0 else _block(Hb, hofs[i - 1], n, cin)
         Rz = np.empty((n, k * c))
-        if k > 1 and c * cin >= FUSE_FROM:       # a large layer: one product per direction, not a copy of V
+        if k == 1 or c * cin >= FUSE_FROM:     # one direction, or a large layer: no stacked copy of V
             part = np.empty((n, c))
             for j in range(k):
                 _matmul(hin, _weights(V[j], slices, widths, i).T, part)
@@ -350,7 +351,7 @@ def hvp_kernel(w, X, scale, slices, widths, scales, Z, Hb, D, B, V):
             break
         back = np.empty((n, k * cin))
         _matmul(Rd.reshape((n * k, c)), _weights(w, slices, widths, i), back.reshape((n * k, cin)))
-        if k > 1 and c * cin >= FUSE_FROM:
+        if k == 1 or c * cin >= FUSE_FROM:
             part = np.empty((n, cin))
             for j in range(k):
                 _matmul(d, _weights(V[j], slices, widths, i), part)
