@@ -285,8 +285,8 @@ def jax_reason(task: str, hvp_in_gradients=None):
                          f"R-operator's products against XLA's fused jvp-of-grad")
         if task in ("gradient", "HVP") and "m=64" in row["size"] and "m=64" in PRODUCT:
             o, j = PRODUCT["m=64"]
-            parts.append(f"the BLAS: one (32 x 64) @ (64 x 64) product, of which an HVP makes 8 per hidden layer "
-                         f"on both sides, costs {fmt(o)} in OpenBLAS against {fmt(j)} in XLA")
+            parts.append(f"the BLAS: one (32 x 64) @ (64 x 64) product, of which a gradient makes 3 and an HVP 8 per "
+                         f"hidden layer on both sides, costs {fmt(o)} in OpenBLAS against {fmt(j)} in XLA")
         if MODE != "1":
             parts.append("default threads: wall-clock, both sides share the 2 CPUs with the machine's load")
         return "; ".join(parts) or None
